@@ -1,0 +1,13 @@
+//! Kubernetes API machinery with no I/O.
+//!
+//! Everything here is pure: the resource registry, selectors, `Status` errors, codecs
+//! (JSON, YAML, Kubernetes protobuf), patch engines and server-side printing.
+
+pub mod protobuf;
+pub mod resource;
+pub mod schema;
+pub mod selector;
+pub mod status;
+pub mod table;
+
+pub use status::{ApiError, ApiResult, Cause, Subject};
