@@ -3,11 +3,13 @@
 //! Everything here is pure: the resource registry, selectors, `Status` errors, codecs
 //! (JSON, YAML, Kubernetes protobuf), patch engines and server-side printing.
 
+pub mod meta;
 pub mod protobuf;
 pub mod resource;
 pub mod schema;
 pub mod selector;
 pub mod status;
+pub mod validation;
 pub mod table;
 
 pub use status::{ApiError, ApiResult, Cause, Subject};

@@ -312,7 +312,18 @@ pub static RESOURCES: &[ResourceInfo] = &[
         "services/specs"
     ),
     // apps/v1
-    res!("apps", "v1", "ControllerRevision", "controllerrevisions", true, NONE, NONE, ALL_VERBS, &[], "controllerrevisions"),
+    res!(
+        "apps",
+        "v1",
+        "ControllerRevision",
+        "controllerrevisions",
+        true,
+        NONE,
+        NONE,
+        ALL_VERBS,
+        &[],
+        "controllerrevisions"
+    ),
     res!(
         "apps",
         "v1",
@@ -419,7 +430,18 @@ pub static RESOURCES: &[ResourceInfo] = &[
         "poddisruptionbudgets"
     ),
     // networking.k8s.io/v1
-    res!("networking.k8s.io", "v1", "IngressClass", "ingressclasses", false, NONE, NONE, ALL_VERBS, &[], "ingressclasses"),
+    res!(
+        "networking.k8s.io",
+        "v1",
+        "IngressClass",
+        "ingressclasses",
+        false,
+        NONE,
+        NONE,
+        ALL_VERBS,
+        &[],
+        "ingressclasses"
+    ),
     res!(
         "networking.k8s.io",
         "v1",
@@ -445,7 +467,18 @@ pub static RESOURCES: &[ResourceInfo] = &[
         "networkpolicies"
     ),
     // discovery.k8s.io/v1
-    res!("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", true, NONE, NONE, ALL_VERBS, &[], "endpointslices"),
+    res!(
+        "discovery.k8s.io",
+        "v1",
+        "EndpointSlice",
+        "endpointslices",
+        true,
+        NONE,
+        NONE,
+        ALL_VERBS,
+        &[],
+        "endpointslices"
+    ),
     // coordination.k8s.io/v1
     res!("coordination.k8s.io", "v1", "Lease", "leases", true, NONE, NONE, ALL_VERBS, &[], "leases"),
     // events.k8s.io/v1 shares storage with core/v1 events.
@@ -467,13 +500,46 @@ pub static RESOURCES: &[ResourceInfo] = &[
         &[],
         "clusterrolebindings"
     ),
-    res!("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, NONE, NONE, ALL_VERBS, &[], "clusterroles"),
-    res!("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, NONE, NONE, ALL_VERBS, &[], "rolebindings"),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        false,
+        NONE,
+        NONE,
+        ALL_VERBS,
+        &[],
+        "clusterroles"
+    ),
+    res!(
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        true,
+        NONE,
+        NONE,
+        ALL_VERBS,
+        &[],
+        "rolebindings"
+    ),
     res!("rbac.authorization.k8s.io", "v1", "Role", "roles", true, NONE, NONE, ALL_VERBS, &[], "roles"),
     // storage.k8s.io/v1
     res!("storage.k8s.io", "v1", "CSIDriver", "csidrivers", false, NONE, NONE, ALL_VERBS, &[], "csidrivers"),
     res!("storage.k8s.io", "v1", "CSINode", "csinodes", false, NONE, NONE, ALL_VERBS, &[], "csinodes"),
-    res!("storage.k8s.io", "v1", "StorageClass", "storageclasses", false, &["sc"], NONE, ALL_VERBS, &[], "storageclasses"),
+    res!(
+        "storage.k8s.io",
+        "v1",
+        "StorageClass",
+        "storageclasses",
+        false,
+        &["sc"],
+        NONE,
+        ALL_VERBS,
+        &[],
+        "storageclasses"
+    ),
     res!(
         "storage.k8s.io",
         "v1",
@@ -487,7 +553,18 @@ pub static RESOURCES: &[ResourceInfo] = &[
         "volumeattachments"
     ),
     // scheduling.k8s.io/v1
-    res!("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", false, &["pc"], NONE, ALL_VERBS, &[], "priorityclasses"),
+    res!(
+        "scheduling.k8s.io",
+        "v1",
+        "PriorityClass",
+        "priorityclasses",
+        false,
+        &["pc"],
+        NONE,
+        ALL_VERBS,
+        &[],
+        "priorityclasses"
+    ),
     // certificates.k8s.io/v1
     res!(
         "certificates.k8s.io",

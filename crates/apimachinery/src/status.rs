@@ -128,11 +128,8 @@ impl ApiError {
             .iter()
             .map(|c| if c.field.is_empty() { c.message.clone() } else { format!("{}: {}", c.field, c.message) })
             .collect();
-        let kind = if subject.group.is_empty() {
-            subject.kind.clone()
-        } else {
-            format!("{}.{}", subject.kind, subject.group)
-        };
+        let kind =
+            if subject.group.is_empty() { subject.kind.clone() } else { format!("{}.{}", subject.kind, subject.group) };
         let message = match details.len() {
             0 => format!("{} \"{}\" is invalid", kind, subject.name),
             1 => format!("{} \"{}\" is invalid: {}", kind, subject.name, details[0]),

@@ -182,9 +182,7 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
     /// the cache consistent.
     pub async fn wait_fresh(&self, timeout: Duration) -> Result<i64> {
         let current = self.etcd.current_revision().await?;
-        self.wait_for_revision(current, timeout).await.map_err(|_| {
-            StorageError::Timeout(timeout)
-        })?;
+        self.wait_for_revision(current, timeout).await.map_err(|_| StorageError::Timeout(timeout))?;
         Ok(current)
     }
 
@@ -239,12 +237,7 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
                     return Err(StorageError::Compacted { requested: after, compacted: res.floor });
                 }
                 let initial = res.window.iter().filter(|e| e.revision > after).cloned().collect();
-                Ok(CacheWatch {
-                    initial,
-                    revision: state.revision,
-                    receiver,
-                    skip_through: state.revision.max(after),
-                })
+                Ok(CacheWatch { initial, revision: state.revision, receiver, skip_through: state.revision.max(after) })
             }
         }
     }
@@ -406,7 +399,10 @@ async fn list_all(etcd: &Etcd, root: &str) -> Result<(Vec<Kv>, i64)> {
 }
 
 /// The cache's one background task: load, watch, reload on compaction, reconnect on failure.
-async fn run<T: Send + Sync + 'static>(cache: std::sync::Weak<WatchCache<T>>, mut progress_rx: mpsc::UnboundedReceiver<()>) {
+async fn run<T: Send + Sync + 'static>(
+    cache: std::sync::Weak<WatchCache<T>>,
+    mut progress_rx: mpsc::UnboundedReceiver<()>,
+) {
     let mut backoff = Duration::from_millis(100);
     let mut need_list = true;
     loop {
@@ -487,4 +483,3 @@ async fn run<T: Send + Sync + 'static>(cache: std::sync::Weak<WatchCache<T>>, mu
         backoff = (backoff * 2).min(Duration::from_secs(2));
     }
 }
-

@@ -4,7 +4,8 @@
 //! fail when the key changed since it was read (compare-and-swap on the mod revision).
 //! resourceVersion is etcd's mod revision; the caller injects it into objects on read.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use etcd_client::{
@@ -62,11 +63,15 @@ impl Default for EtcdConfig {
     }
 }
 
+/// Receives the latency of every etcd request, by operation (for metrics).
+pub type Observer = Arc<dyn Fn(&'static str, Duration) + Send + Sync>;
+
 /// The etcd client. Cheap to clone.
 #[derive(Clone)]
 pub struct Etcd {
     client: Client,
     timeout: Duration,
+    observer: Option<Observer>,
 }
 
 /// Largest gRPC message we accept from etcd: whole-prefix pages can be large.
@@ -81,7 +86,13 @@ impl Etcd {
             .with_keep_alive(Duration::from_secs(5), Duration::from_secs(3))
             .with_keep_alive_while_idle(true);
         let client = Client::connect(&config.endpoints, Some(options)).await?;
-        Ok(Etcd { client, timeout: config.request_timeout })
+        Ok(Etcd { client, timeout: config.request_timeout, observer: None })
+    }
+
+    /// Reports every request's latency to `observer`.
+    pub fn with_observer(mut self, observer: Observer) -> Etcd {
+        self.observer = Some(observer);
+        self
     }
 
     fn kv(&self) -> KvClient {
@@ -92,20 +103,25 @@ impl Etcd {
         self.client.watch_client().max_decoding_message_size(MAX_MESSAGE)
     }
 
-    async fn deadline<T, F>(&self, fut: F) -> Result<T>
+    async fn deadline<T, F>(&self, operation: &'static str, fut: F) -> Result<T>
     where
         F: std::future::Future<Output = std::result::Result<T, etcd_client::Error>>,
     {
-        match tokio::time::timeout(self.timeout, fut).await {
+        let started = Instant::now();
+        let result = match tokio::time::timeout(self.timeout, fut).await {
             Ok(result) => result.map_err(StorageError::from),
             Err(_) => Err(StorageError::Timeout(self.timeout)),
+        };
+        if let Some(observe) = &self.observer {
+            observe(operation, started.elapsed());
         }
+        result
     }
 
     /// Reads one key; `None` when absent. Also returns the revision of the read.
     pub async fn get(&self, key: &str) -> Result<(Option<Kv>, i64)> {
         let mut kv = self.kv();
-        let resp = self.deadline(kv.get(key, None)).await?;
+        let resp = self.deadline("get", kv.get(key, None)).await?;
         let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
         let found = resp.kvs().first().map(Kv::from_etcd).transpose()?;
         Ok((found, revision))
@@ -123,7 +139,7 @@ impl Etcd {
             options = options.with_limit(limit);
         }
         let mut kv = self.kv();
-        let resp = self.deadline(kv.get(from, Some(options))).await.map_err(|e| with_requested(e, revision))?;
+        let resp = self.deadline("list", kv.get(from, Some(options))).await.map_err(|e| with_requested(e, revision))?;
         let kvs = resp.kvs().iter().map(Kv::from_etcd).collect::<Result<Vec<_>>>()?;
         let revision = resp.header().map(|h| h.revision()).unwrap_or(revision);
         let remaining = (resp.count() - kvs.len() as i64).max(0);
@@ -134,7 +150,7 @@ impl Etcd {
     pub async fn current_revision(&self) -> Result<i64> {
         let mut kv = self.kv();
         let options = GetOptions::new().with_count_only();
-        let resp = self.deadline(kv.get("/", Some(options))).await?;
+        let resp = self.deadline("revision", kv.get("/", Some(options))).await?;
         Ok(resp.header().map(|h| h.revision()).unwrap_or(0))
     }
 
@@ -144,7 +160,7 @@ impl Etcd {
             .when([Compare::create_revision(key, CompareOp::Equal, 0)])
             .and_then([TxnOp::put(key, value, None)]);
         let mut kv = self.kv();
-        let resp = self.deadline(kv.txn(txn)).await?;
+        let resp = self.deadline("create", kv.txn(txn)).await?;
         if !resp.succeeded() {
             return Err(StorageError::AlreadyExists);
         }
@@ -160,7 +176,7 @@ impl Etcd {
             .and_then([TxnOp::put(key, value, None)])
             .or_else([TxnOp::get(key, None)]);
         let mut kv = self.kv();
-        let resp = self.deadline(kv.txn(txn)).await?;
+        let resp = self.deadline("update", kv.txn(txn)).await?;
         let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
         if resp.succeeded() {
             return Ok(Ok(revision));
@@ -176,7 +192,7 @@ impl Etcd {
             .and_then([TxnOp::delete(key, None)])
             .or_else([TxnOp::get(key, None)]);
         let mut kv = self.kv();
-        let resp = self.deadline(kv.txn(txn)).await?;
+        let resp = self.deadline("delete", kv.txn(txn)).await?;
         let revision = resp.header().map(|h| h.revision()).unwrap_or(0);
         if resp.succeeded() {
             return Ok(Ok(revision));
@@ -188,14 +204,14 @@ impl Etcd {
     /// are CAS'd through `update`; this is for bootstrap and tests).
     pub async fn put(&self, key: &str, value: Vec<u8>) -> Result<i64> {
         let mut kv = self.kv();
-        let resp = self.deadline(kv.put(key, value, None)).await?;
+        let resp = self.deadline("put", kv.put(key, value, None)).await?;
         Ok(resp.header().map(|h| h.revision()).unwrap_or(0))
     }
 
     /// Discards history before `revision`. Compacting an already compacted revision is not an error.
     pub async fn compact(&self, revision: i64) -> Result<()> {
         let mut kv = self.kv();
-        match self.deadline(kv.compact(revision, None)).await {
+        match self.deadline("compact", kv.compact(revision, None)).await {
             Ok(_) | Err(StorageError::Compacted { .. }) => Ok(()),
             Err(e) => Err(e),
         }

@@ -6,4 +6,4 @@ pub mod etcd;
 
 pub use cache::{CacheConfig, CacheEvent, CacheWatch, Decoder, EventType, ResourceId, WatchCache, WatchStart};
 pub use error::{Result, StorageError};
-pub use etcd::{prefix_end, Etcd, EtcdConfig, Kv, Page};
+pub use etcd::{prefix_end, Etcd, EtcdConfig, Kv, Observer, Page};

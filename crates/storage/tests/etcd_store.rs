@@ -79,18 +79,12 @@ async fn reads_at_a_compacted_revision_fail_as_compacted() {
 #[tokio::test]
 async fn an_unreachable_etcd_is_reported_as_unavailable_or_timeout() {
     let mut server = EtcdServer::start();
-    let config = EtcdConfig {
-        endpoints: vec![server.endpoint()],
-        request_timeout: std::time::Duration::from_secs(2),
-    };
+    let config = EtcdConfig { endpoints: vec![server.endpoint()], request_timeout: std::time::Duration::from_secs(2) };
     let etcd = Etcd::connect(&config).await.expect("connect");
     etcd.put("/registry/x", b"1".to_vec()).await.expect("put while up");
     server.stop();
     let err = etcd.get("/registry/x").await.expect_err("etcd is down");
-    assert!(
-        matches!(err, StorageError::Unavailable(_) | StorageError::Timeout(_)),
-        "unexpected error kind: {err:?}"
-    );
+    assert!(matches!(err, StorageError::Unavailable(_) | StorageError::Timeout(_)), "unexpected error kind: {err:?}");
     server.restart();
     let mut recovered = false;
     for _ in 0..50 {

@@ -67,8 +67,7 @@ pub struct EtcdServer {
 impl EtcdServer {
     pub fn start() -> EtcdServer {
         let data_dir = tempfile::tempdir().expect("temp dir for etcd");
-        let mut etcd =
-            EtcdServer { child: None, client_port: free_port(), peer_port: free_port(), data_dir };
+        let mut etcd = EtcdServer { child: None, client_port: free_port(), peer_port: free_port(), data_dir };
         etcd.spawn();
         etcd
     }
@@ -102,9 +101,11 @@ impl EtcdServer {
             .expect("start etcd");
         self.child = Some(child);
         let port = self.client_port;
-        wait_until(Duration::from_secs(30), "etcd /health", || {
-            matches!(http_get(port, "/health"), Some((200, body)) if body.contains("true"))
-        });
+        wait_until(
+            Duration::from_secs(30),
+            "etcd /health",
+            || matches!(http_get(port, "/health"), Some((200, body)) if body.contains("true")),
+        );
     }
 
     /// Stops etcd (keeping its data), for tests of outages.
@@ -125,5 +126,190 @@ impl EtcdServer {
 impl Drop for EtcdServer {
     fn drop(&mut self) {
         self.stop();
+    }
+}
+
+/// The directory holding the built binaries (`kube-apiserver`, ...): `$KUBERUST_BIN_DIR`,
+/// else `$CARGO_TARGET_DIR/debug`, else the workspace's `target/debug`.
+pub fn bin_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("KUBERUST_BIN_DIR") {
+        return PathBuf::from(dir);
+    }
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir).join("debug");
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug")
+}
+
+/// A built kuberust binary, or a panic saying how to build it.
+pub fn kuberust_binary(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    assert!(
+        path.is_file(),
+        "{} is missing: build it first (`make build-debug`), or set KUBERUST_BIN_DIR",
+        path.display()
+    );
+    path
+}
+
+/// A real kube-apiserver process on a free loopback port, against `etcd`.
+pub struct ApiServerProcess {
+    child: Option<Child>,
+    pub port: u16,
+    etcd_endpoint: String,
+    extra_args: Vec<String>,
+    log_path: PathBuf,
+}
+
+impl ApiServerProcess {
+    pub fn start(etcd: &EtcdServer, extra_args: &[&str]) -> ApiServerProcess {
+        let log_path = etcd.data_dir().join(format!("kube-apiserver-{}.log", free_port()));
+        let mut server = ApiServerProcess {
+            child: None,
+            port: free_port(),
+            etcd_endpoint: etcd.endpoint(),
+            extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+            log_path,
+        };
+        server.spawn();
+        server
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    fn spawn(&mut self) {
+        let binary = kuberust_binary("kube-apiserver");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log_path).expect("apiserver log");
+        let child = Command::new(binary)
+            .arg(format!("--etcd-servers={}", self.etcd_endpoint))
+            .arg("--bind-address=127.0.0.1")
+            .arg(format!("--secure-port={}", self.port))
+            .args(&self.extra_args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start kube-apiserver");
+        self.child = Some(child);
+        let port = self.port;
+        wait_until(Duration::from_secs(60), "kube-apiserver /readyz", || {
+            matches!(http_get(port, "/readyz"), Some((200, _)))
+        });
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        self.spawn();
+    }
+}
+
+impl Drop for ApiServerProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Where the upstream kubectl dispatcher lives, and its pinned per-minor clients.
+pub fn kubectl_dir() -> PathBuf {
+    let dispatcher = require_binary("kubectl", "the upstream kubectl must be on PATH");
+    let real = std::fs::canonicalize(&dispatcher).unwrap_or(dispatcher);
+    real.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// A kubectl (`kubectl` or a pinned `kubectl.1.NN`) configured for one server, with its
+/// own HOME so discovery caches never leak between tests.
+pub struct Kubectl {
+    pub binary: PathBuf,
+    home: tempfile::TempDir,
+    kubeconfig: PathBuf,
+}
+
+/// One kubectl run: exit status and output.
+#[derive(Debug)]
+pub struct Output {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Kubectl {
+    /// `flavour` is `kubectl` (the dispatcher) or e.g. `kubectl.1.27`.
+    pub fn new(server_url: &str, flavour: &str) -> Kubectl {
+        let binary = if flavour == "kubectl" {
+            require_binary("kubectl", "the upstream kubectl must be on PATH")
+        } else {
+            let p = kubectl_dir().join(flavour);
+            assert!(p.is_file(), "{} is missing next to the kubectl dispatcher", p.display());
+            p
+        };
+        let home = tempfile::tempdir().expect("kubectl home");
+        let kubeconfig = home.path().join("kubeconfig");
+        let config = format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: t\n  cluster:\n    server: {server_url}\ncontexts:\n- name: t\n  context:\n    cluster: t\n    user: t\n    namespace: default\ncurrent-context: t\nusers:\n- name: t\n  user: {{}}\n"
+        );
+        std::fs::write(&kubeconfig, config).expect("write kubeconfig");
+        Kubectl { binary, home, kubeconfig }
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_stdin(args, None)
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(&self.binary);
+        cmd.args(args)
+            .env("KUBECONFIG", &self.kubeconfig)
+            .env("HOME", self.home.path())
+            .env_remove("KUBERNETES_SERVICE_HOST")
+            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run kubectl");
+        if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(text.as_bytes()).expect("write kubectl stdin");
+        }
+        let out = child.wait_with_output().expect("kubectl output");
+        Output {
+            success: out.status.success(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and requires success, returning stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(out.success, "kubectl {} failed:\nstdout: {}\nstderr: {}", args.join(" "), out.stdout, out.stderr);
+        out.stdout
+    }
+
+    /// Runs with a manifest on stdin and requires success.
+    pub fn ok_stdin(&self, args: &[&str], stdin: &str) -> String {
+        let out = self.run_with_stdin(args, Some(stdin));
+        assert!(out.success, "kubectl {} failed:\nstdout: {}\nstderr: {}", args.join(" "), out.stdout, out.stderr);
+        out.stdout
+    }
+
+    /// Runs and requires failure, returning stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.success, "kubectl {} unexpectedly succeeded:\n{}", args.join(" "), out.stdout);
+        out.stderr
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
     }
 }

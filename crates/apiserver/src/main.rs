@@ -1,0 +1,36 @@
+//! The kube-apiserver binary: flags, logging, signals; everything else is in the library.
+
+use clap::Parser;
+
+fn init_logging(verbosity: u8) {
+    let level = match verbosity {
+        0..=2 => "info",
+        3..=5 => "debug",
+        _ => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KUBERUST_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,apiserver={level},storage={level}")));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+async fn terminated() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    tracing::info!("shutting down");
+}
+
+#[tokio::main]
+async fn main() {
+    let config = apiserver::config::Config::parse();
+    init_logging(config.verbosity);
+    if let Err(e) = apiserver::run(config, terminated()).await {
+        eprintln!("kube-apiserver: {e}");
+        std::process::exit(1);
+    }
+}

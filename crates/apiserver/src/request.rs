@@ -1,0 +1,209 @@
+//! What a request is about: parsed from the path and method the way upstream's
+//! RequestInfo resolver does, so every later stage (routing, authz, metrics) agrees.
+
+use http::Method;
+
+/// A request for a resource (as opposed to discovery, health, OpenAPI...).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ResourceRequest {
+    pub group: String,
+    pub version: String,
+    /// Empty for cluster-scoped requests and for lists across all namespaces.
+    pub namespace: String,
+    pub resource: String,
+    pub name: String,
+    pub subresource: String,
+    pub verb: Verb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verb {
+    #[default]
+    Get,
+    List,
+    Watch,
+    Create,
+    Update,
+    Patch,
+    Delete,
+    DeleteCollection,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "get",
+            Verb::List => "list",
+            Verb::Watch => "watch",
+            Verb::Create => "create",
+            Verb::Update => "update",
+            Verb::Patch => "patch",
+            Verb::Delete => "delete",
+            Verb::DeleteCollection => "deletecollection",
+        }
+    }
+
+    pub fn is_mutating(self) -> bool {
+        matches!(self, Verb::Create | Verb::Update | Verb::Patch | Verb::Delete | Verb::DeleteCollection)
+    }
+
+    /// The HTTP method upstream answers 405 with when it is not allowed.
+    pub fn method(self) -> &'static str {
+        match self {
+            Verb::Get | Verb::List | Verb::Watch => "GET",
+            Verb::Create => "POST",
+            Verb::Update => "PUT",
+            Verb::Patch => "PATCH",
+            Verb::Delete | Verb::DeleteCollection => "DELETE",
+        }
+    }
+}
+
+/// Where a path leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/api` or `/apis`.
+    GroupList {
+        legacy: bool,
+    },
+    /// `/apis/<group>`.
+    Group {
+        group: String,
+    },
+    /// `/api/v1` or `/apis/<group>/<version>`.
+    ResourceList {
+        group: String,
+        version: String,
+    },
+    Resource(ResourceRequest),
+    /// Anything else (`/version`, `/healthz`, `/openapi/v3`...), handled by path.
+    NonResource,
+}
+
+/// Subresources of a namespace that follow `/namespaces/<name>/` (everything else there is a resource).
+const NAMESPACE_SUBRESOURCES: &[&str] = &["status", "finalize"];
+
+/// Resolves a request path and method. `watch` is the `watch` query parameter.
+pub fn route(method: &Method, path: &str, watch_param: bool) -> Route {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').filter(|p| !p.is_empty()).collect();
+    let (group, version, rest) = match parts.as_slice() {
+        ["api"] => return Route::GroupList { legacy: true },
+        ["apis"] => return Route::GroupList { legacy: false },
+        ["apis", group] => return Route::Group { group: group.to_string() },
+        ["api", version] => return Route::ResourceList { group: String::new(), version: version.to_string() },
+        ["apis", group, version] => {
+            return Route::ResourceList { group: group.to_string(), version: version.to_string() }
+        }
+        ["api", version, rest @ ..] => (String::new(), version.to_string(), rest),
+        ["apis", group, version, rest @ ..] => (group.to_string(), version.to_string(), rest),
+        _ => return Route::NonResource,
+    };
+
+    let mut rest: Vec<&str> = rest.to_vec();
+    // The legacy `/watch/` path prefix is the same as `?watch=true`.
+    let mut watch = watch_param;
+    if rest.first() == Some(&"watch") {
+        watch = true;
+        rest.remove(0);
+    }
+
+    let mut req = ResourceRequest { group, version, ..Default::default() };
+    if rest.first() == Some(&"namespaces") && rest.len() > 1 {
+        req.namespace = rest[1].to_string();
+        if rest.len() > 2 && !NAMESPACE_SUBRESOURCES.contains(&rest[2]) {
+            rest.drain(..2);
+        }
+    }
+    match rest.as_slice() {
+        [resource] => req.resource = resource.to_string(),
+        [resource, name] => {
+            req.resource = resource.to_string();
+            req.name = name.to_string();
+        }
+        [resource, name, subresource, ..] => {
+            req.resource = resource.to_string();
+            req.name = name.to_string();
+            req.subresource = subresource.to_string();
+        }
+        [] => return Route::NonResource,
+    }
+    // `/api/v1/namespaces/foo` names the namespace `foo`, not a namespace scope.
+    if req.resource == "namespaces" {
+        req.namespace.clear();
+    }
+
+    req.verb = match *method {
+        Method::GET | Method::HEAD if watch => Verb::Watch,
+        Method::GET | Method::HEAD if req.name.is_empty() => Verb::List,
+        Method::GET | Method::HEAD => Verb::Get,
+        Method::POST => Verb::Create,
+        Method::PUT => Verb::Update,
+        Method::PATCH => Verb::Patch,
+        Method::DELETE if req.name.is_empty() => Verb::DeleteCollection,
+        Method::DELETE => Verb::Delete,
+        _ => Verb::Get,
+    };
+    Route::Resource(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resource(method: Method, path: &str) -> ResourceRequest {
+        match route(&method, path, false) {
+            Route::Resource(r) => r,
+            other => panic!("{path} routed to {other:?}"),
+        }
+    }
+
+    #[test]
+    fn namespaced_paths_resolve_namespace_resource_and_name() {
+        let r = resource(Method::GET, "/api/v1/namespaces/default/pods/web");
+        assert_eq!((r.namespace.as_str(), r.resource.as_str(), r.name.as_str()), ("default", "pods", "web"));
+        assert_eq!(r.verb, Verb::Get);
+        let r = resource(Method::GET, "/apis/apps/v1/namespaces/default/deployments");
+        assert_eq!((r.group.as_str(), r.verb), ("apps", Verb::List));
+    }
+
+    #[test]
+    fn subresources_follow_the_name() {
+        let r = resource(Method::PATCH, "/apis/apps/v1/namespaces/ns/deployments/web/scale");
+        assert_eq!((r.subresource.as_str(), r.verb), ("scale", Verb::Patch));
+    }
+
+    #[test]
+    fn a_namespace_is_a_cluster_scoped_object_with_its_own_subresources() {
+        let r = resource(Method::GET, "/api/v1/namespaces/kube-system");
+        assert_eq!((r.resource.as_str(), r.name.as_str(), r.namespace.as_str()), ("namespaces", "kube-system", ""));
+        let r = resource(Method::PUT, "/api/v1/namespaces/ns1/finalize");
+        assert_eq!((r.resource.as_str(), r.name.as_str(), r.subresource.as_str()), ("namespaces", "ns1", "finalize"));
+    }
+
+    #[test]
+    fn watch_comes_from_the_query_or_the_legacy_prefix() {
+        match route(&Method::GET, "/api/v1/namespaces/a/pods", true) {
+            Route::Resource(r) => assert_eq!(r.verb, Verb::Watch),
+            other => panic!("{other:?}"),
+        }
+        let r = resource(Method::GET, "/api/v1/watch/namespaces/a/pods");
+        assert_eq!((r.verb, r.namespace.as_str()), (Verb::Watch, "a"));
+    }
+
+    #[test]
+    fn deleting_without_a_name_is_deletecollection() {
+        assert_eq!(resource(Method::DELETE, "/api/v1/namespaces/a/pods").verb, Verb::DeleteCollection);
+        assert_eq!(resource(Method::DELETE, "/api/v1/namespaces/a/pods/x").verb, Verb::Delete);
+    }
+
+    #[test]
+    fn discovery_paths_are_not_resources() {
+        assert_eq!(route(&Method::GET, "/api", false), Route::GroupList { legacy: true });
+        assert_eq!(route(&Method::GET, "/apis/apps", false), Route::Group { group: "apps".into() });
+        assert_eq!(
+            route(&Method::GET, "/apis/apps/v1", false),
+            Route::ResourceList { group: "apps".into(), version: "v1".into() }
+        );
+        assert_eq!(route(&Method::GET, "/version", false), Route::NonResource);
+    }
+}

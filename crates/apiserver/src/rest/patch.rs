@@ -1,0 +1,75 @@
+//! PATCH bodies: JSON patch (RFC 6902), JSON merge patch (RFC 7396) and strategic merge patch.
+
+use apimachinery::{ApiError, ApiResult};
+use serde_json::Value;
+
+use crate::negotiate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchKind {
+    Json,
+    Merge,
+    StrategicMerge,
+}
+
+impl PatchKind {
+    pub fn from_content_type(content_type: &str) -> ApiResult<PatchKind> {
+        match content_type {
+            negotiate::JSON_PATCH => Ok(PatchKind::Json),
+            negotiate::MERGE_PATCH => Ok(PatchKind::Merge),
+            negotiate::STRATEGIC_MERGE_PATCH => Ok(PatchKind::StrategicMerge),
+            other => Err(ApiError::new(
+                415,
+                "UnsupportedMediaType",
+                format!("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json; got {other:?}"),
+            )),
+        }
+    }
+}
+
+/// A parsed patch document.
+pub enum PatchDoc {
+    Json(json_patch::Patch),
+    Merge(Value),
+}
+
+pub fn parse(kind: PatchKind, body: &[u8]) -> ApiResult<PatchDoc> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
+    match kind {
+        PatchKind::Json => serde_json::from_value::<json_patch::Patch>(value)
+            .map(PatchDoc::Json)
+            .map_err(|e| ApiError::bad_request(format!("the provided JSON patch is invalid: {e}"))),
+        PatchKind::Merge | PatchKind::StrategicMerge => {
+            if !value.is_object() {
+                return Err(ApiError::bad_request("the provided patch must be a JSON object"));
+            }
+            Ok(PatchDoc::Merge(value))
+        }
+    }
+}
+
+/// Applies a patch to an object of group/version/kind `gvk`, returning the patched object.
+pub fn apply(gvk: (&str, &str, &str), kind: PatchKind, doc: &PatchDoc, original: &Value) -> ApiResult<Value> {
+    let mut target = original.clone();
+    match doc {
+        PatchDoc::Json(patch) => {
+            json_patch::patch(&mut target, patch).map_err(|e| ApiError::new(422, "Invalid", e.to_string()))?;
+        }
+        PatchDoc::Merge(patch) => match kind {
+            PatchKind::StrategicMerge => {
+                let _ = gvk;
+                json_patch::merge(&mut target, patch); // TEMP until the SMP engine lands
+            }
+            _ => json_patch::merge(&mut target, patch),
+        },
+    }
+    if !target.is_object() {
+        return Err(ApiError::new(
+            422,
+            "Invalid",
+            "the patch would turn the object into something that is not an object",
+        ));
+    }
+    Ok(target)
+}
