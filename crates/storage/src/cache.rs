@@ -6,6 +6,7 @@
 //! etcd response, so a reader always sees the state exactly at `revision()`.
 
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -114,6 +115,8 @@ pub struct WatchCache<T> {
     state: RwLock<State<T>>,
     revision_tx: watch::Sender<i64>,
     progress_tx: mpsc::UnboundedSender<()>,
+    /// Set once etcd is known to order progress notifications after pending events.
+    trust_progress: AtomicBool,
 }
 
 impl<T: Send + Sync + 'static> WatchCache<T> {
@@ -139,6 +142,7 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
             state: RwLock::new(State { resources, revision: 0, loaded: false }),
             revision_tx,
             progress_tx,
+            trust_progress: AtomicBool::new(false),
         });
         tokio::spawn(run(Arc::downgrade(&cache), progress_rx));
         cache
@@ -160,7 +164,9 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
         if *rx.borrow() >= revision && self.is_loaded() {
             return Ok(());
         }
-        let _ = self.progress_tx.send(());
+        if self.trust_progress.load(Ordering::Relaxed) {
+            let _ = self.progress_tx.send(());
+        }
         let waited = tokio::time::timeout(timeout, async {
             loop {
                 if *rx.borrow_and_update() >= revision && self.is_loaded() {
@@ -179,7 +185,9 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
     }
 
     /// Waits until the cache is at least as new as etcd is now: what makes a read from
-    /// the cache consistent.
+    /// the cache consistent. With an etcd whose progress notifications cannot be trusted,
+    /// an idle cache only catches up through events, so this can time out when something
+    /// outside the cached prefixes wrote to etcd; callers then read etcd directly.
     pub async fn wait_fresh(&self, timeout: Duration) -> Result<i64> {
         let current = self.etcd.current_revision().await?;
         self.wait_for_revision(current, timeout).await.map_err(|_| StorageError::Timeout(timeout))?;
@@ -408,6 +416,9 @@ async fn run<T: Send + Sync + 'static>(
     loop {
         let Some(this) = cache.upgrade() else { return };
         if need_list {
+            if let Ok(version) = this.etcd.server_version().await {
+                this.trust_progress.store(crate::etcd::progress_notify_is_reliable(&version), Ordering::Relaxed);
+            }
             match list_all(&this.etcd, &this.config.root).await {
                 Ok((kvs, revision)) => {
                     this.replace(kvs, revision);
@@ -464,8 +475,9 @@ async fn run<T: Send + Sync + 'static>(
                                 last = last.max(kv.mod_revision);
                                 this.apply(&mut state, event.event_type(), &kv);
                             }
-                            if resp.events().is_empty() {
+                            if resp.events().is_empty() && !resp.created() && this.trust_progress.load(Ordering::Relaxed) {
                                 // A progress notification: everything up to the header revision was sent.
+                                // (The response confirming the watch's creation promises nothing.)
                                 last = resp.header().map(|h| h.revision()).unwrap_or(0);
                             }
                             this.publish(&mut state, last);

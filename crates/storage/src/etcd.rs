@@ -208,6 +208,13 @@ impl Etcd {
         Ok(resp.header().map(|h| h.revision()).unwrap_or(0))
     }
 
+    /// The etcd server's version (`3.4.23`).
+    pub async fn server_version(&self) -> Result<String> {
+        let mut maintenance = self.client.maintenance_client();
+        let status = self.deadline("status", maintenance.status()).await?;
+        Ok(status.version().to_string())
+    }
+
     /// Discards history before `revision`. Compacting an already compacted revision is not an error.
     pub async fn compact(&self, revision: i64) -> Result<()> {
         let mut kv = self.kv();
@@ -257,5 +264,35 @@ mod tests {
     #[test]
     fn prefix_end_increments_the_last_byte() {
         assert_eq!(prefix_end("/registry/pods/"), b"/registry/pods0".to_vec());
+    }
+}
+
+/// Whether etcd's watch progress notifications can be trusted: before 3.4.31 and
+/// 3.5.13 a progress notification could overtake events still queued on the stream
+/// (etcd issue 15220), so a cache must not treat it as "caught up".
+pub fn progress_notify_is_reliable(version: &str) -> bool {
+    let parts: Vec<u64> = version.split('.').map(|p| p.trim().parse().unwrap_or(0)).collect();
+    let (major, minor, patch) =
+        (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+    match (major, minor) {
+        (3, 4) => patch >= 31,
+        (3, 5) => patch >= 13,
+        (3, m) => m > 5,
+        (m, _) => m > 3,
+    }
+}
+
+#[cfg(test)]
+mod version_tests {
+    use super::progress_notify_is_reliable;
+
+    #[test]
+    fn old_etcd_progress_notifications_are_not_trusted() {
+        assert!(!progress_notify_is_reliable("3.4.23"));
+        assert!(progress_notify_is_reliable("3.4.31"));
+        assert!(!progress_notify_is_reliable("3.5.12"));
+        assert!(progress_notify_is_reliable("3.5.13"));
+        assert!(progress_notify_is_reliable("3.6.0"));
+        assert!(!progress_notify_is_reliable("garbage"));
     }
 }

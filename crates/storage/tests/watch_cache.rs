@@ -64,15 +64,25 @@ async fn lists_reflect_writes_once_the_cache_is_fresh() {
 }
 
 #[tokio::test]
-async fn a_fresh_read_sees_writes_even_when_the_resource_is_idle() {
+async fn a_fresh_read_never_claims_freshness_it_does_not_have() {
     let server = EtcdServer::start();
     let (etcd, cache) = start(&server, 100).await;
-    // A write outside every cached prefix moves etcd's revision without any cache event;
-    // freshness must still be reached (through a progress notification).
+    // A write outside every cached prefix moves etcd's revision without any cache event.
+    // Either the cache proves it caught up (through a trusted progress notification), or
+    // it reports that it could not; it must never report a revision it has not reached.
     let rev = etcd.put("/unrelated/key", b"x".to_vec()).await.expect("put");
-    let fresh = cache.wait_fresh(Duration::from_secs(5)).await.expect("fresh");
-    assert!(fresh >= rev);
-    assert!(cache.revision() >= rev);
+    match cache.wait_fresh(Duration::from_millis(500)).await {
+        Ok(fresh) => {
+            assert!(fresh >= rev);
+            assert!(cache.revision() >= rev);
+        }
+        Err(StorageError::Timeout(_)) => assert!(cache.revision() < rev),
+        Err(other) => panic!("unexpected error {other:?}"),
+    }
+    // A write inside a cached prefix always brings it up to date.
+    let inside = etcd.create("/registry/pods/a/p", b"p".to_vec()).await.expect("create");
+    let fresh = cache.wait_fresh(Duration::from_secs(5)).await.expect("fresh after a cached write");
+    assert!(fresh >= inside);
 }
 
 #[tokio::test]

@@ -49,6 +49,9 @@ pub async fn list(api: &Api, req: &Request) -> ApiResult<HttpResponse> {
     Ok(render::list(req.res, &listed.items, &listed.meta, req.output, &req.query.include_object))
 }
 
+/// How long a consistent list waits for the watch cache before reading etcd directly.
+const CONSISTENT_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Chooses where a list is served from, as upstream does: paged and exact reads go to
 /// etcd; everything else is served from the watch cache once it is recent enough.
 pub async fn list_objects(api: &Api, res: &'static ResourceInfo, namespace: &str, req: &Request) -> ApiResult<Listed> {
@@ -60,7 +63,14 @@ pub async fn list_objects(api: &Api, res: &'static ResourceInfo, namespace: &str
         return list_from_etcd(api, res, namespace, req, &filter).await;
     }
     if q.resource_version.is_empty() {
-        api.cache.wait_fresh(CACHE_WAIT).await.map_err(from_storage_plain)?;
+        match api.cache.wait_fresh(CONSISTENT_WAIT).await {
+            Ok(_) => {}
+            // The cache could not prove it is current: read etcd itself, as upstream does.
+            Err(storage::StorageError::Timeout(_) | storage::StorageError::TooLargeResourceVersion { .. }) => {
+                return list_from_etcd(api, res, namespace, req, &filter).await;
+            }
+            Err(e) => return Err(from_storage_plain(e)),
+        }
     } else if q.revision() > 0 {
         api.cache.wait_for_revision(q.revision(), CACHE_WAIT).await.map_err(from_storage_plain)?;
     }

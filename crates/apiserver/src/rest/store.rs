@@ -119,6 +119,15 @@ pub async fn admit_namespace(api: &Api, res: &ResourceInfo, namespace: &str) -> 
     }
 }
 
+/// Namespace writes wait until the watch cache has applied them, so that admission
+/// (which reads namespaces from the cache) never acts on a state older than a write
+/// this server already acknowledged.
+pub async fn settle(api: &Api, res: &ResourceInfo, revision: i64) {
+    if res.plural == "namespaces" && revision > 0 {
+        let _ = api.cache.wait_for_revision(revision, crate::api::CACHE_WAIT).await;
+    }
+}
+
 /// Serializes an object for etcd (resourceVersion is never stored).
 pub fn to_bytes(obj: &Value) -> ApiResult<Vec<u8>> {
     let mut obj = obj.clone();
@@ -147,7 +156,10 @@ pub async fn persist_create(
         }
         let key = api.layout.key(res, meta::namespace(&obj), &name);
         match api.etcd.create(&key, to_bytes(&obj)?).await {
-            Ok(revision) => return StoredObject::from_value(stored, obj, revision).map_err(ApiError::internal),
+            Ok(revision) => {
+                settle(api, res, revision).await;
+                return StoredObject::from_value(stored, obj, revision).map_err(ApiError::internal);
+            }
             Err(storage::StorageError::AlreadyExists) if name_generated && attempt < 7 => {
                 meta::set_meta(&mut obj, "name", json!(generate_name(&prefix)));
             }
@@ -246,12 +258,18 @@ pub async fn compare_and_swap(
     if completes_deletion(&new, &current.value()) {
         // The last finalizer is gone from an object being deleted: it goes now.
         return match api.etcd.delete(&key, current.revision).await.map_err(|e| from_storage(e, &subject))? {
-            Ok(revision) => StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal),
+            Ok(revision) => {
+                settle(api, res, revision).await;
+                StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal)
+            }
             Err(_) => Ok(None),
         };
     }
     match api.etcd.update(&key, to_bytes(&new)?, current.revision).await {
-        Ok(Ok(revision)) => StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal),
+        Ok(Ok(revision)) => {
+            settle(api, res, revision).await;
+            StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal)
+        }
         Ok(Err(_)) => Ok(None),
         Err(storage::StorageError::NotFound) => Err(ApiError::not_found(subject)),
         Err(e) => Err(from_storage(e, &subject)),

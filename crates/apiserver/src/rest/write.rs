@@ -302,7 +302,10 @@ pub async fn delete_object(
             }
             let key = api.layout.key(res, namespace, name);
             match api.etcd.delete(&key, current.revision).await.map_err(|e| crate::errors::from_storage(e, &subject))? {
-                Ok(_) => return Ok(Deleted::Gone(current)),
+                Ok(revision) => {
+                    store::settle(api, res, revision).await;
+                    return Ok(Deleted::Gone(current));
+                }
                 Err(_) => continue,
             }
         }
