@@ -40,29 +40,35 @@ pub(crate) fn message(def: &TypeDef, bytes: &[u8], depth: usize) -> Result<Map<S
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
-    let mut slots: Vec<Vec<Raw<'_>>> = vec![Vec::new(); def.fields.len()];
+    // (field position, value) in wire order; a stable sort groups each field's values
+    // without one vector per field.
+    let mut seen: Vec<(usize, Raw<'_>)> = Vec::new();
     let mut r = Reader::new(bytes);
     while !r.is_empty() {
         let (tag, raw) = r.field(def.short_name())?;
-        let Some(i) = def.position_of_tag(tag) else {
-            continue;
-        };
+        let Some(i) = def.position_of_tag(tag) else { continue };
         let f = &def.fields[i];
         let want = wire_type(&f.value);
         match raw {
-            _ if raw.wire_type() == want => slots[i].push(raw),
+            _ if raw.wire_type() == want => seen.push((i, raw)),
             // Repeated numbers may arrive packed.
             Raw::Bytes(packed) if f.repeated && want == VARINT => {
                 let mut p = Reader::new(packed);
                 while !p.is_empty() {
-                    slots[i].push(Raw::Varint(p.varint()?));
+                    seen.push((i, Raw::Varint(p.varint()?)));
                 }
             }
             _ => return Err(special::wrong_wire(raw, field_name(f))),
         }
     }
+    seen.sort_by_key(|e| e.0);
+    let (positions, raws): (Vec<usize>, Vec<Raw<'_>>) = seen.into_iter().unzip();
     let mut out = Map::new();
-    for (f, raws) in def.fields.iter().zip(&slots) {
+    let mut start = 0;
+    for (i, f) in def.fields.iter().enumerate() {
+        let end = start + positions[start..].iter().take_while(|&&p| p == i).count();
+        let raws = &raws[start..end];
+        start = end;
         if f.inline {
             let inner = type_of(f.value.message().unwrap_or_default())?;
             out.extend(message(inner, &concat(raws), depth + 1)?);

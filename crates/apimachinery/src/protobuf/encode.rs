@@ -57,7 +57,7 @@ fn kind_of(v: &Value) -> &'static str {
     }
 }
 
-fn mismatch(what: &str, v: &Value) -> EncodeError {
+pub(crate) fn mismatch(what: &str, v: &Value) -> EncodeError {
     EncodeError::new(format!("expected {what}, got {}", kind_of(v)))
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::encode::EncodeError;
+use super::encode::{mismatch, EncodeError};
 use super::wire::{self, put_bytes, put_varint_field, DecodeError, Raw, Reader};
 use crate::schema::values;
 use crate::schema::ValueType;
@@ -116,24 +116,12 @@ fn embedded(raw: &[u8], allow_protobuf: bool, depth: usize) -> Result<Value, Dec
     serde_json::from_slice(raw).map_err(|e| wire::error(format!("embedded object is not JSON: {e}")))
 }
 
-fn expected(what: &str, v: &Value) -> EncodeError {
-    let got = match v {
-        Value::Null => "null",
-        Value::Bool(_) => "bool",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    };
-    EncodeError::new(format!("expected {what}, got {got}"))
-}
-
 /// Appends the message body of a specially-encoded value (`None`: Go's zero value).
 pub(crate) fn encode(t: &ValueType, v: Option<&Value>, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     match t {
         ValueType::Time | ValueType::MicroTime => {
             let Some(v) = v else { return Ok(()) };
-            let text = v.as_str().ok_or_else(|| expected("a timestamp string", v))?;
+            let text = v.as_str().ok_or_else(|| mismatch("a timestamp string", v))?;
             let micro = *t == ValueType::MicroTime;
             let parsed = if micro { values::parse_rfc3339_micro(text) } else { values::parse_rfc3339(text) };
             let (secs, nanos) = parsed.ok_or_else(|| EncodeError::new(format!("invalid timestamp {text:?}")))?;
@@ -150,7 +138,7 @@ pub(crate) fn encode(t: &ValueType, v: Option<&Value>, out: &mut Vec<u8>) -> Res
             let nanos = match v {
                 None => 0,
                 Some(v) => {
-                    let text = v.as_str().ok_or_else(|| expected("a duration string", v))?;
+                    let text = v.as_str().ok_or_else(|| mismatch("a duration string", v))?;
                     values::parse_duration(text).map_err(EncodeError::new)?
                 }
             };
@@ -160,7 +148,7 @@ pub(crate) fn encode(t: &ValueType, v: Option<&Value>, out: &mut Vec<u8>) -> Res
             let canonical = match v {
                 None => "0".to_string(),
                 Some(v) => {
-                    let text = crate::schema::json_quantity_text(v).ok_or_else(|| expected("a quantity", v))?;
+                    let text = crate::schema::json_quantity_text(v).ok_or_else(|| mismatch("a quantity", v))?;
                     values::canonical_quantity(text.trim()).map_err(EncodeError::new)?
                 }
             };
@@ -177,7 +165,7 @@ pub(crate) fn encode(t: &ValueType, v: Option<&Value>, out: &mut Vec<u8>) -> Res
                         .ok_or_else(|| EncodeError::new(format!("{n} does not fit an int32")))?;
                     (0, i, "")
                 }
-                Some(other) => return Err(expected("an integer or a string", other)),
+                Some(other) => return Err(mismatch("an integer or a string", other)),
             };
             put_varint_field(out, 1, kind);
             put_varint_field(out, 2, i64::from(int) as u64);

@@ -14,6 +14,7 @@ pub mod values;
 mod tests;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -151,8 +152,10 @@ pub struct TypeDef {
     pub struct_type: Option<String>,
     /// The JSON view: TypeMeta and inline embeddings expanded, in Go output order.
     json_fields: Vec<FieldDef>,
-    json_index: HashMap<String, usize>,
-    tag_index: HashMap<u32, usize>,
+    json_index: NameMap<usize>,
+    /// Field position by protobuf number (numbers are small and dense).
+    tag_index: Vec<Option<usize>>,
+    short_start: usize,
     tag_order: Vec<usize>,
 }
 
@@ -169,12 +172,12 @@ impl TypeDef {
 
     /// The field with protobuf number `tag` (inline embeddings are fields of their own here).
     pub fn field_by_tag(&self, tag: u32) -> Option<&FieldDef> {
-        self.tag_index.get(&tag).map(|&i| &self.fields[i])
+        self.position_of_tag(tag).map(|i| &self.fields[i])
     }
 
     /// The position in [`TypeDef::fields`] of the field with protobuf number `tag`.
     pub fn position_of_tag(&self, tag: u32) -> Option<usize> {
-        self.tag_index.get(&tag).copied()
+        self.tag_index.get(tag as usize).copied().flatten()
     }
 
     /// Fields in ascending tag order, the order protobuf writes them.
@@ -184,14 +187,14 @@ impl TypeDef {
 
     /// The short Go name (`PodSpec`), as upstream's protobuf errors name types.
     pub fn short_name(&self) -> &str {
-        self.name.rsplit('.').next().unwrap_or(&self.name)
+        &self.name[self.short_start..]
     }
 }
 
 /// The whole table.
 #[derive(Debug)]
 pub struct Schema {
-    types: HashMap<String, TypeDef>,
+    types: NameMap<TypeDef>,
     /// apiVersion -> kind -> definition name.
     kinds: HashMap<String, HashMap<String, String>>,
     /// Kinds every group version understands (`Status`, `APIGroup`, ...), served as `v1`.
@@ -240,6 +243,27 @@ impl Schema {
 pub fn schema() -> &'static Schema {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();
     SCHEMA.get_or_init(|| load(include_str!("api-schema.json")).expect("embedded api-schema.json is consistent"))
+}
+
+/// Maps keyed by type and field names, looked up on every (de)coded value: FNV-1a is much
+/// cheaper than SipHash for these short trusted keys.
+type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 #[derive(Deserialize)]
@@ -314,7 +338,7 @@ impl RawField {
 
 fn load(text: &str) -> Result<Schema, String> {
     let raw: RawSchema = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let mut types = HashMap::new();
+    let mut types = NameMap::default();
     for (name, rt) in &raw.types {
         let fields: Vec<FieldDef> = rt.fields.iter().map(RawField::to_def).collect();
         let mut json_fields = Vec::new();
@@ -324,7 +348,14 @@ fn load(text: &str) -> Result<Schema, String> {
         }
         expand_json_fields(&raw, &fields, &mut json_fields, 0)?;
         let json_index = json_fields.iter().enumerate().map(|(i, f)| (f.json_name.clone(), i)).collect();
-        let tag_index = fields.iter().enumerate().map(|(i, f)| (f.tag, i)).collect();
+        let max_tag = fields.iter().map(|f| f.tag as usize).max().unwrap_or(0);
+        if max_tag > 10_000 {
+            return Err(format!("{name}: field number {max_tag} is implausibly large"));
+        }
+        let mut tag_index = vec![None; max_tag + 1];
+        for (i, f) in fields.iter().enumerate() {
+            tag_index[f.tag as usize] = Some(i);
+        }
         let mut tag_order: Vec<usize> = (0..fields.len()).collect();
         tag_order.sort_by_key(|&i| fields[i].tag);
         types.insert(
@@ -340,6 +371,7 @@ fn load(text: &str) -> Result<Schema, String> {
                 json_fields,
                 json_index,
                 tag_index,
+                short_start: name.rfind('.').map_or(0, |i| i + 1),
                 tag_order,
             },
         );

@@ -92,6 +92,9 @@ pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, 
             warnings.extend(unknown.iter().map(|f| format!("unknown field \"{f}\"")));
         }
     }
+    // What a Go decode/encode round trip would leave: unknown fields gone, omitted
+    // zero values dropped, and the structs Go always prints present.
     apimachinery::schema::normalize(group, version, kind, obj);
+    apimachinery::schema::fill_defaults(group, version, kind, obj);
     Ok(warnings)
 }

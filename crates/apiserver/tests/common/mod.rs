@@ -166,6 +166,10 @@ pub struct Watch {
 }
 
 impl Watch {
+    pub fn from_response(resp: reqwest::Response) -> Watch {
+        Watch { resp, buf: Vec::new() }
+    }
+
     /// The next event, or None when the stream ends or `timeout` passes.
     pub async fn next(&mut self, timeout: Duration) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + timeout;
