@@ -82,10 +82,18 @@ pub async fn handle(
         (Verb::List, Some(_)) | (Verb::Watch, Some(_)) => "get",
         (v, _) => v.as_str(),
     };
-    let allowed = match sub {
-        Some(s) => s.verbs.contains(&verb_name) || (s.verbs.contains(&"create") && info.verb == Verb::Create),
-        None => res.supports(verb_name),
+    // Collections take create/list/deletecollection; named objects the rest.
+    let named = !info.name.is_empty();
+    let shape_ok = match info.verb {
+        Verb::Update | Verb::Patch => named,
+        Verb::Create => !named || sub.is_some(),
+        _ => true,
     };
+    let allowed = shape_ok
+        && match sub {
+            Some(s) => s.verbs.contains(&verb_name) || (s.verbs.contains(&"create") && info.verb == Verb::Create),
+            None => res.supports(verb_name),
+        };
     if !allowed {
         return Err(method_not_allowed());
     }
