@@ -4,10 +4,13 @@
 //! (JSON, YAML, Kubernetes protobuf), patch engines and server-side printing.
 
 pub mod meta;
+pub mod openapi;
+pub mod patch;
 pub mod protobuf;
 pub mod resource;
 pub mod schema;
 pub mod selector;
+pub mod splice;
 pub mod status;
 pub mod validation;
 pub mod table;

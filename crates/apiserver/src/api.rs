@@ -59,14 +59,10 @@ impl Api {
             .ok_or_else(|| ApiError::internal("no namespaces resource"))?;
         let key = self.layout.key(ns_res, "", namespace);
         let (cached, _) = self.cache.get(self.layout.id_of(ns_res), &key);
-        let found = match cached {
-            Some(obj) => Some((*obj).clone()),
-            None => self.read(ns_res, "", namespace).await?,
-        };
-        Ok(found.map(|ns| {
-            let value = ns.value();
-            value.pointer("/status/phase").and_then(|p| p.as_str()) == Some("Terminating")
-                || value.pointer("/metadata/deletionTimestamp").is_some()
-        }))
+        let terminating = |ns: &StoredObject| ns.field("status.phase") == Some("Terminating");
+        Ok(match cached {
+            Some(ns) => Some(terminating(&ns)),
+            None => self.read(ns_res, "", namespace).await?.map(|ns| terminating(&ns)),
+        })
     }
 }

@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use apimachinery::meta;
 use apimachinery::resource::ResourceInfo;
+use apimachinery::{meta, splice};
 use bytes::Bytes;
 use serde_json::Value;
 use storage::{Decoder, ResourceId};
@@ -28,6 +28,23 @@ pub struct StoredObject {
 }
 
 impl StoredObject {
+    /// The cached form of `value`, whose serialization with its resourceVersion is `json`.
+    fn build(res: &ResourceInfo, value: &Value, json: Bytes, revision: i64) -> StoredObject {
+        let mut labels: Vec<(Box<str>, Box<str>)> = meta::labels(value)
+            .map(|m| m.iter().map(|(k, v)| (k.as_str().into(), v.as_str().unwrap_or("").into())).collect())
+            .unwrap_or_default();
+        labels.sort();
+        StoredObject {
+            namespace: meta::namespace(value).into(),
+            name: meta::name(value).into(),
+            uid: meta::uid(value).into(),
+            revision,
+            fields: fields::selectable_values(res, value).into_boxed_slice(),
+            labels: labels.into_boxed_slice(),
+            json,
+        }
+    }
+
     /// Builds the cached form from an object value (whose resourceVersion is set here).
     pub fn from_value(res: &ResourceInfo, mut value: Value, revision: i64) -> Result<StoredObject, String> {
         if !value.is_object() {
@@ -35,25 +52,26 @@ impl StoredObject {
         }
         meta::set_meta(&mut value, "resourceVersion", Value::String(revision.to_string()));
         let json = Bytes::from(serde_json::to_vec(&value).map_err(|e| e.to_string())?);
-        let mut labels: Vec<(Box<str>, Box<str>)> = meta::labels(&value)
-            .map(|m| m.iter().map(|(k, v)| (k.as_str().into(), v.as_str().unwrap_or("").into())).collect())
-            .unwrap_or_default();
-        labels.sort();
-        Ok(StoredObject {
-            namespace: meta::namespace(&value).into(),
-            name: meta::name(&value).into(),
-            uid: meta::uid(&value).into(),
-            revision,
-            fields: fields::selectable_values(res, &value).into_boxed_slice(),
-            labels: labels.into_boxed_slice(),
-            json,
-        })
+        Ok(StoredObject::build(res, &value, json, revision))
     }
 
-    /// Decodes bytes read from etcd.
+    /// The cached form of an object just written as `raw` (its stored bytes, without a
+    /// resourceVersion) at `revision`: the bytes are reused, not re-encoded.
+    pub fn from_written(res: &ResourceInfo, value: &Value, raw: &[u8], revision: i64) -> Result<StoredObject, String> {
+        match splice::set_resource_version(raw, revision) {
+            Some(json) => Ok(StoredObject::build(res, value, Bytes::from(json), revision)),
+            None => StoredObject::from_value(res, value.clone(), revision),
+        }
+    }
+
+    /// Decodes bytes read from etcd: parsed once for what filtering needs, while the
+    /// served bytes are the stored ones with the resourceVersion spliced in.
     pub fn decode(res: &ResourceInfo, raw: &[u8], revision: i64) -> Result<StoredObject, String> {
         let value: Value = serde_json::from_slice(raw).map_err(|e| format!("invalid JSON in etcd: {e}"))?;
-        StoredObject::from_value(res, value, revision)
+        if !value.is_object() {
+            return Err("stored value is not a JSON object".into());
+        }
+        StoredObject::from_written(res, &value, raw, revision)
     }
 
     /// The object as a JSON value (parsed on demand; the cache keeps only bytes).

@@ -128,11 +128,10 @@ pub async fn settle(api: &Api, res: &ResourceInfo, revision: i64) {
     }
 }
 
-/// Serializes an object for etcd (resourceVersion is never stored).
-pub fn to_bytes(obj: &Value) -> ApiResult<Vec<u8>> {
-    let mut obj = obj.clone();
-    meta::remove_meta(&mut obj, "resourceVersion");
-    serde_json::to_vec(&obj).map_err(|e| ApiError::internal(e.to_string()))
+/// Serializes an object for etcd (resourceVersion is never stored, so it is removed).
+pub fn to_bytes(obj: &mut Value) -> ApiResult<Vec<u8>> {
+    meta::remove_meta(obj, "resourceVersion");
+    serde_json::to_vec(obj).map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// Creates a prepared, validated object. A generated name that collides is regenerated.
@@ -155,10 +154,11 @@ pub async fn persist_create(
             });
         }
         let key = api.layout.key(res, meta::namespace(&obj), &name);
-        match api.etcd.create(&key, to_bytes(&obj)?).await {
+        let bytes = to_bytes(&mut obj)?;
+        match api.etcd.create(&key, bytes.clone()).await {
             Ok(revision) => {
                 settle(api, res, revision).await;
-                return StoredObject::from_value(stored, obj, revision).map_err(ApiError::internal);
+                return StoredObject::from_written(stored, &obj, &bytes, revision).map_err(ApiError::internal);
             }
             Err(storage::StorageError::AlreadyExists) if name_generated && attempt < 7 => {
                 meta::set_meta(&mut obj, "name", json!(generate_name(&prefix)));
@@ -246,7 +246,7 @@ pub async fn compare_and_swap(
     api: &Api,
     res: &'static ResourceInfo,
     current: &StoredObject,
-    new: Value,
+    mut new: Value,
     dry_run: bool,
 ) -> ApiResult<Option<StoredObject>> {
     let stored = api.stored_resource(res);
@@ -265,10 +265,11 @@ pub async fn compare_and_swap(
             Err(_) => Ok(None),
         };
     }
-    match api.etcd.update(&key, to_bytes(&new)?, current.revision).await {
+    let bytes = to_bytes(&mut new)?;
+    match api.etcd.update(&key, bytes.clone(), current.revision).await {
         Ok(Ok(revision)) => {
             settle(api, res, revision).await;
-            StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal)
+            StoredObject::from_written(stored, &new, &bytes, revision).map(Some).map_err(ApiError::internal)
         }
         Ok(Err(_)) => Ok(None),
         Err(storage::StorageError::NotFound) => Err(ApiError::not_found(subject)),
