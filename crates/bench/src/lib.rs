@@ -61,3 +61,15 @@ pub fn pod_json(namespace: &str, name: &str, size: usize) -> serde_json::Value {
     pod["metadata"]["annotations"] = serde_json::json!({"bench/padding": "x".repeat(padding)});
     pod
 }
+
+/// CPU time (user + system) a process has used so far, from /proc.
+pub fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    // Linux reports clock ticks; USER_HZ is 100 on every platform Linux supports today.
+    Some(Duration::from_millis((utime + stime) * 10))
+}

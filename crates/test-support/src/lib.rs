@@ -80,6 +80,11 @@ impl EtcdServer {
         self.data_dir.path()
     }
 
+    /// The etcd process id, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     fn spawn(&mut self) {
         let binary = require_binary("etcd", "install the Debian package etcd-server (hack/install-deps.sh)");
         let client = format!("http://127.0.0.1:{}", self.client_port);

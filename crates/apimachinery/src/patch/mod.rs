@@ -5,10 +5,11 @@
 //! field come from the Go struct tags recorded in [`crate::schema`], and the merge follows
 //! upstream's algorithm closely enough that list order and error messages match.
 //!
-//! Errors use the HTTP codes upstream's PATCH handler gives them: malformed directive keys
-//! and `$retainKeys` are 400 BadRequest, lists of lists 422 Invalid, and everything else
-//! (a list item without its merge key, an unknown `$patch` value, a field the type does
-//! not have, ...) reaches the client as upstream's bare 500 with no reason.
+//! Errors carry upstream's messages. Lists of lists are 422 Invalid as upstream answers;
+//! every other malformed patch (bad directive keys, a list item without its merge key, an
+//! unknown `$patch` value, a field the type does not have, input that makes upstream's Go
+//! code panic) is a 400 BadRequest. Upstream lets most of those through as a bare 500; a
+//! bad patch is the client's mistake, and this server keeps 500 for its own faults.
 
 mod deletions;
 mod gofmt;
@@ -35,12 +36,6 @@ use meta::GoType;
 /// How deep a patch or an object may nest; deeper input is refused rather than risk the stack.
 pub const MAX_DEPTH: usize = 256;
 
-/// What upstream's panic handler answers when a patch makes the Go code panic (comparing
-/// two maps, hashing a list, a list starting with `null`, ...). Upstream writes it as a
-/// plain-text 500; this is the message clients derive from that response.
-pub const PANIC_MESSAGE: &str =
-    "an error on the server (\"This request caused apiserver to panic. Look in the logs for details.\") has prevented the request from succeeding";
-
 /// Why a strategic merge failed, by how the apiserver reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SmpError {
@@ -48,7 +43,7 @@ pub(crate) enum SmpError {
     BadRequest(&'static str),
     /// One of the sentinel errors upstream maps to 422.
     Unprocessable(&'static str),
-    /// Any other error: upstream passes it through unconverted, a 500 without a reason.
+    /// Any other error: upstream passes it through unconverted (a 500); answered as a 400 here.
     Internal(String),
     /// The Go code would have panicked.
     Panic(String),
@@ -67,8 +62,8 @@ impl SmpError {
             SmpError::Unprocessable(_) => {
                 ApiError::new(422, "Invalid", "the server rejected our request due to an error in our request")
             }
-            SmpError::Internal(msg) => ApiError::new(500, "", msg),
-            SmpError::Panic(_) => ApiError::new(500, "InternalError", PANIC_MESSAGE),
+            SmpError::Internal(msg) => ApiError::bad_request(msg),
+            SmpError::Panic(detail) => ApiError::bad_request(format!("the patch cannot be applied: {detail}")),
         }
     }
 }

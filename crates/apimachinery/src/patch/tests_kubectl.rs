@@ -278,7 +278,7 @@ fn owner_references_merge_by_uid() {
 #[test]
 fn an_owner_reference_without_uid_is_refused() {
     let e = err("apps/v1", "Deployment", deployment(), json!({"metadata": {"ownerReferences": [{"name": "o1"}]}}));
-    assert_eq!((e.code, e.message.as_str()), (500, "map: map[name:o1] does not contain declared merge key: uid"));
+    assert_eq!((e.code, e.message.as_str()), (400, "map: map[name:o1] does not contain declared merge key: uid"));
 }
 
 #[test]
@@ -289,8 +289,8 @@ fn a_container_patch_without_a_name_is_refused_like_upstream() {
         deployment(),
         json!({"spec": {"template": {"spec": {"containers": [{"image": "x"}]}}}}),
     );
-    assert_eq!(e.code, 500);
-    assert_eq!(e.reason, "");
+    assert_eq!(e.code, 400);
+    assert_eq!(e.reason, "BadRequest");
     assert_eq!(e.message, "map: map[image:x] does not contain declared merge key: name");
 }
 

@@ -146,7 +146,7 @@ fn random_patches_never_panic() {
         let patch = random_value(&mut rng, 0);
         match strategic_merge(group, version, kind_of(i), original, &patch) {
             Ok(_) => {}
-            Err(e) => assert!([400, 422, 500].contains(&e.code), "unexpected code {e}"),
+            Err(e) => assert!([400, 422].contains(&e.code), "unexpected code {e}"),
         }
     }
 }
@@ -192,7 +192,7 @@ fn random_edits_of_the_object_itself_never_panic() {
         let (group, version, original) = &objects[i];
         let patch = mutate(&mut rng, original, 0);
         if let Err(e) = strategic_merge(group, version, kind_of(i), original, &patch) {
-            assert!([400, 422, 500].contains(&e.code), "unexpected code {e}");
+            assert!([400, 422].contains(&e.code), "unexpected code {e}");
         }
     }
 }
@@ -239,7 +239,7 @@ fn wrongly_typed_directive_values_are_errors() {
         json!({"$patch": ["replace"]}),
     ] {
         let e = err("v1", "ConfigMap", original.clone(), patch.clone());
-        assert!([400, 422, 500].contains(&e.code), "{patch}: {e}");
+        assert!([400, 422].contains(&e.code), "{patch}: {e}");
     }
 }
 
@@ -250,4 +250,26 @@ fn whole_object_directives_apply_at_the_top_level() {
     assert_eq!(out.ok(), Some(json!({"data": {"x": "y"}})));
     let out = apply("v1", "ConfigMap", original, json!({"$patch": "delete"}));
     assert_eq!(out.ok(), Some(json!({})));
+}
+
+#[test]
+fn long_lists_merge_without_quadratic_blowup() {
+    let started = std::time::Instant::now();
+    let live: Vec<Value> = (0..20_000).map(|i| json!(format!("f{i}"))).collect();
+    let added: Vec<Value> = (10_000..30_000).map(|i| json!(format!("f{i}"))).collect();
+    let order: Vec<Value> = (10_000..30_000).chain((0..10_000).rev()).map(|i| json!(format!("f{i}"))).collect();
+    let patch = json!({"metadata": {"finalizers": added, "$setElementOrder/finalizers": order}});
+    let out = apply("v1", "ConfigMap", json!({"metadata": {"finalizers": live}}), patch);
+    let out = out.ok().unwrap_or_default();
+    assert_eq!(out["metadata"]["finalizers"].as_array().map(Vec::len), Some(30_000));
+    assert_eq!(out["metadata"]["finalizers"][20_000], "f9999");
+
+    let containers: Vec<Value> = (0..5_000).map(|i| json!({"name": format!("c{i}"), "image": "x"})).collect();
+    let mut changes: Vec<Value> =
+        (0..5_000).step_by(2).map(|i| json!({"name": format!("c{i}"), "$patch": "delete"})).collect();
+    changes.extend((5_000..10_000).map(|i| json!({"name": format!("c{i}"), "image": "y"})));
+    let patch = json!({"spec": {"containers": changes}});
+    let out = apply("v1", "Pod", json!({"spec": {"containers": containers}}), patch);
+    assert_eq!(out.ok().and_then(|o| o["spec"]["containers"].as_array().map(Vec::len)), Some(7_500));
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
 }

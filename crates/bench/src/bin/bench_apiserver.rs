@@ -5,7 +5,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bench::{percentile, pod_json, print_report, rss_bytes, Figure};
+use bench::{cpu_time, percentile, pod_json, print_report, rss_bytes, Figure};
 use futures::StreamExt;
 use storage::{Etcd, EtcdConfig};
 use test_support::{free_port, http_get, EtcdServer};
@@ -104,7 +104,10 @@ async fn main() {
     let mut figures = Vec::new();
 
     // 1. Create throughput: raw etcd puts of the same bytes vs creates through the apiserver.
+    let etcd_pid = etcd_server.pid().unwrap_or(0);
+    let cpu = |pid: u32| cpu_time(pid).unwrap_or_default();
     let sample = pod_json("bench", "sample", POD_BYTES).to_string().into_bytes();
+    let etcd_cpu_before = cpu(etcd_pid);
     let raw_etcd = etcd.clone();
     let raw_rate = throughput(PODS, move |i| {
         let (etcd, value) = (raw_etcd.clone(), sample.clone());
@@ -113,6 +116,8 @@ async fn main() {
         }
     })
     .await;
+    let raw_etcd_cpu = cpu(etcd_pid) - etcd_cpu_before;
+    let (etcd_cpu_before, api_cpu_before) = (cpu(etcd_pid), cpu(pid));
     let (c, url) = (client.clone(), server.url.clone());
     // Bodies come from a template so the client spends no CPU the server needs.
     let template = Arc::new(pod_json("bench", "NAME_PLACEHOLDER", POD_BYTES).to_string());
@@ -131,6 +136,8 @@ async fn main() {
         }
     })
     .await;
+    let (etcd_cpu, api_cpu) = (cpu(etcd_pid) - etcd_cpu_before, cpu(pid) - api_cpu_before);
+    let per_op = |d: Duration| format!("{:.0} us", d.as_secs_f64() * 1e6 / PODS as f64);
     let ratio = api_rate / raw_rate;
     figures.push(Figure {
         name: format!("create {POD_BYTES}B pods, {CONCURRENCY} clients"),
@@ -139,6 +146,22 @@ async fn main() {
         ratio: Some(ratio),
         target: ">= 0.70".into(),
         met: ratio >= 0.7,
+    });
+    figures.push(Figure {
+        name: "  CPU per create: etcd".into(),
+        ours: per_op(etcd_cpu),
+        baseline: per_op(raw_etcd_cpu),
+        ratio: None,
+        target: "-".into(),
+        met: true,
+    });
+    figures.push(Figure {
+        name: "  CPU per create: kube-apiserver".into(),
+        ours: per_op(api_cpu),
+        baseline: "-".into(),
+        ratio: None,
+        target: "-".into(),
+        met: true,
     });
 
     // 2. LIST of every pod from the watch cache vs a raw etcd range read of the same keys.
