@@ -16,10 +16,11 @@ fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
     }
     i += 1;
     while i < b.len() {
+        // Jump to the next quote or backslash; strings are long (annotations, data).
+        i += memchr::memchr2(b'"', b'\\', &b[i..])?;
         match b[i] {
             b'\\' => i += 2,
-            b'"' => return Some(i + 1),
-            _ => i += 1,
+            _ => return Some(i + 1),
         }
     }
     None

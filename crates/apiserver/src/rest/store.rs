@@ -131,7 +131,9 @@ pub async fn settle(api: &Api, res: &ResourceInfo, revision: i64) {
 /// Serializes an object for etcd (resourceVersion is never stored, so it is removed).
 pub fn to_bytes(obj: &mut Value) -> ApiResult<Vec<u8>> {
     meta::remove_meta(obj, "resourceVersion");
-    serde_json::to_vec(obj).map_err(|e| ApiError::internal(e.to_string()))
+    let mut out = Vec::with_capacity(4096);
+    serde_json::to_writer(&mut out, obj).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(out)
 }
 
 /// Creates a prepared, validated object. A generated name that collides is regenerated.
