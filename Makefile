@@ -23,7 +23,11 @@ down:
 # The whole suite: unit and component tests, then the integration tests against the
 # real binaries, etcd and the upstream kubectl.
 test: build-debug
-	KUBERUST_BIN_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO) nextest run --workspace --no-fail-fast
+	@if $(CARGO) nextest --version >/dev/null 2>&1; then \
+	  KUBERUST_BIN_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO) nextest run --workspace --no-fail-fast; \
+	else \
+	  KUBERUST_BIN_DIR=$(CARGO_TARGET_DIR)/debug $(CARGO) test --workspace --no-fail-fast; \
+	fi
 
 bench: bench-apiserver
 

@@ -12,7 +12,7 @@ pub mod schema;
 pub mod selector;
 pub mod splice;
 pub mod status;
-pub mod validation;
 pub mod table;
+pub mod validation;
 
 pub use status::{ApiError, ApiResult, Cause, Subject};

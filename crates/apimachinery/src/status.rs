@@ -50,9 +50,10 @@ impl Subject {
 pub struct ApiError {
     pub code: u16,
     /// Empty for reasons upstream leaves unset (e.g. plain 500s).
-    pub reason: String,
+    pub reason: &'static str,
     pub message: String,
-    pub subject: Option<Subject>,
+    /// Boxed: errors travel in every `Result` of the request path, so they stay small.
+    pub subject: Option<Box<Subject>>,
     pub causes: Vec<Cause>,
     /// Seconds for `Retry-After` / `details.retryAfterSeconds`.
     pub retry_after: Option<u32>,
@@ -69,19 +70,12 @@ impl std::error::Error for ApiError {}
 pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
-    pub fn new(code: u16, reason: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            code,
-            reason: reason.to_string(),
-            message: message.into(),
-            subject: None,
-            causes: Vec::new(),
-            retry_after: None,
-        }
+    pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
+        ApiError { code, reason, message: message.into(), subject: None, causes: Vec::new(), retry_after: None }
     }
 
     pub fn with_subject(mut self, subject: Subject) -> Self {
-        self.subject = Some(subject);
+        self.subject = Some(Box::new(subject));
         self
     }
 

@@ -78,7 +78,6 @@ impl SmpError {
 /// upstream's, it may still hold keys the type does not have (including leftover `$`
 /// directive keys inside values the patch added whole), which decoding drops or, under
 /// `fieldValidation=Strict`, reports.
-#[allow(clippy::result_large_err)] // the crate-wide error type
 pub fn strategic_merge(
     group: &str,
     version: &str,

@@ -4,7 +4,6 @@ use serde_json::{json, Value};
 
 use super::*;
 
-#[allow(clippy::result_large_err)]
 pub(crate) fn apply(api_version: &str, kind: &str, original: Value, patch: Value) -> Result<Value, ApiError> {
     let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
     strategic_merge(group, version, kind, &original, &patch)
@@ -142,7 +141,7 @@ fn set_element_order_that_contradicts_the_patch_list_is_a_bad_request() {
         "$setElementOrder/containers": [{"name": "a"}, {"name": "b"}],
         "containers": [{"name": "b"}, {"name": "a"}]}});
     let e = err("v1", "Pod", original, patch);
-    assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
+    assert_eq!((e.code, e.reason), (400, "BadRequest"));
     assert!(
         e.message
             .starts_with("The order in patch list:\n[map[name:b] map[name:a]]\n doesn't match $setElementOrder list:"),
@@ -252,7 +251,7 @@ fn malformed_directive_keys_are_bad_requests() {
     for key in ["$deleteFromPrimitiveListfinalizers", "$deleteFromPrimitiveList_x/finalizers"] {
         let e = err("v1", "ConfigMap", original.clone(), json!({"metadata": {key: ["a"]}}));
         assert_eq!(
-            (e.code, e.reason.as_str(), e.message.as_str()),
+            (e.code, e.reason, e.message.as_str()),
             (400, "BadRequest", "invalid patch format of primitive list")
         );
     }
@@ -283,10 +282,7 @@ fn retain_keys_must_list_every_key_the_patch_sets() {
     let original = json!({"spec": {"strategy": {"type": "RollingUpdate"}}});
     let patch = json!({"spec": {"strategy": {"$retainKeys": ["type"], "rollingUpdate": {"maxSurge": 1}}}});
     let e = err("apps/v1", "Deployment", original.clone(), patch);
-    assert_eq!(
-        (e.code, e.reason.as_str(), e.message.as_str()),
-        (400, "BadRequest", "invalid patch format of retainKeys")
-    );
+    assert_eq!((e.code, e.reason, e.message.as_str()), (400, "BadRequest", "invalid patch format of retainKeys"));
     let e = err("apps/v1", "Deployment", original, json!({"spec": {"strategy": {"$retainKeys": "type"}}}));
     assert_eq!(e.code, 400);
 }
@@ -327,7 +323,7 @@ fn list_element_type_mismatches_are_reported() {
         json!({"metadata": {"name": "c", "finalizers": []}}),
         json!({"metadata": {"finalizers": [["a"]]}}),
     );
-    assert_eq!((e.code, e.reason.as_str()), (422, "Invalid"));
+    assert_eq!((e.code, e.reason), (422, "Invalid"));
 }
 
 #[test]

@@ -204,7 +204,7 @@ fn patches_nested_too_deep_are_refused() {
         deep = json!({"a": deep});
     }
     let e = err("v1", "ConfigMap", json!({"metadata": {"name": "c"}}), json!({"data": deep}));
-    assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
+    assert_eq!((e.code, e.reason), (400, "BadRequest"));
     let mut list = json!(1);
     for _ in 0..(MAX_DEPTH + 10) {
         list = json!([list]);

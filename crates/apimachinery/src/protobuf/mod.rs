@@ -31,20 +31,17 @@ pub const CONTENT_TYPE: &str = "application/vnd.kubernetes.protobuf";
 
 /// Decodes an enveloped body into the JSON object upstream would print for it, `kind`
 /// and `apiVersion` first.
-#[allow(clippy::result_large_err)] // the crate-wide error type
 pub fn decode(body: &[u8]) -> Result<Value, ApiError> {
     decode_envelope(body, None, 0).map_err(DecodeError::into_api)
 }
 
 /// Like [`decode`], taking the group/version and kind the request path implies when the
 /// envelope leaves them empty (as upstream's decoder does).
-#[allow(clippy::result_large_err)]
 pub fn decode_with_defaults(body: &[u8], api_version: &str, kind: &str) -> Result<Value, ApiError> {
     decode_envelope(body, Some((api_version, kind)), 0).map_err(DecodeError::into_api)
 }
 
 /// Encodes a JSON object (which names its `apiVersion` and `kind`) as an enveloped body.
-#[allow(clippy::result_large_err)]
 pub fn encode(obj: &Value) -> Result<Vec<u8>, ApiError> {
     let fail = |m: String| ApiError::bad_request(format!("unable to encode object as protobuf: {m}"));
     let map = obj.as_object().ok_or_else(|| fail("the object is not a JSON object".into()))?;
@@ -66,7 +63,6 @@ pub fn encode(obj: &Value) -> Result<Vec<u8>, ApiError> {
 
 /// One complete frame of a protobuf watch stream: the length, then a `WatchEvent` whose
 /// object is `obj` encoded as by [`encode`].
-#[allow(clippy::result_large_err)]
 pub fn encode_watch_event(event_type: &str, obj: &Value) -> Result<Vec<u8>, ApiError> {
     let inner = encode(obj)?;
     let mut event = Vec::with_capacity(inner.len() + event_type.len() + 16);
@@ -84,7 +80,6 @@ pub fn encode_watch_event(event_type: &str, obj: &Value) -> Result<Vec<u8>, ApiE
 }
 
 /// Reads one watch frame (length prefix included) back into its event type and object.
-#[allow(clippy::result_large_err)]
 pub fn decode_watch_event(frame: &[u8]) -> Result<(String, Value), ApiError> {
     watch_event(frame).map_err(DecodeError::into_api)
 }

@@ -18,7 +18,7 @@ fn parse_err(s: &str) -> String {
     match FieldSelector::parse(s) {
         Ok(sel) => panic!("{s:?} should be rejected, parsed as {sel}"),
         Err(e) => {
-            assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
+            assert_eq!((e.code, e.reason), (400, "BadRequest"));
             e.message
         }
     }
@@ -31,7 +31,7 @@ fn matches(selector: &str, fields: &[(&str, &str)]) -> bool {
 
 fn check_err(group: &str, plural: &str, selector: &str) -> String {
     let err = check_selectable(group, plural, &parse(selector)).unwrap_err();
-    assert_eq!((err.code, err.reason.as_str()), (400, "BadRequest"));
+    assert_eq!((err.code, err.reason), (400, "BadRequest"));
     err.message
 }
 

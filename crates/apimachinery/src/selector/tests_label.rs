@@ -15,7 +15,7 @@ fn parse_err(s: &str) -> String {
     match LabelSelector::parse(s) {
         Ok(sel) => panic!("{s:?} should be rejected, parsed as {sel}"),
         Err(e) => {
-            assert_eq!((e.code, e.reason.as_str()), (400, "BadRequest"));
+            assert_eq!((e.code, e.reason), (400, "BadRequest"));
             e.message
         }
     }
