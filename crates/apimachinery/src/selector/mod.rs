@@ -66,9 +66,6 @@
 //!   certificatesigningrequests refuse `metadata.namespace`.
 //! * Pods accept `status.podIPs` but never give it a value (it compares as `""`).
 
-// Every fallible call answers with a full `ApiError` (a `Status`), like the rest of the
-// server; its size is the status module's concern, not a reason to box it here.
-#![allow(clippy::result_large_err)]
 
 mod field;
 mod fields_by_resource;
