@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long = "watch-cache-window", default_value_t = 4096)]
     pub watch_cache_window: usize,
 
+    /// How often a watch that allows bookmarks receives one (Go duration). Upstream
+    /// sends them about once a minute; this flag exists so tests need not wait that long.
+    #[arg(long = "watch-bookmark-interval", default_value = "1m0s", value_parser = parse_duration)]
+    pub watch_bookmark_interval: Duration,
+
     /// Log verbosity (0-10), as klog's -v.
     #[arg(short = 'v', long = "v", default_value_t = 0)]
     pub verbosity: u8,

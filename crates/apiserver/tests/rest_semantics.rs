@@ -371,3 +371,99 @@ async fn objects_survive_an_apiserver_restart() {
     s.restart().await;
     assert_eq!(s.get(&format!("{CM}/keep")).await.body["data"]["a"], "1");
 }
+
+#[tokio::test]
+async fn protobuf_is_served_to_clients_that_prefer_it() {
+    let s = Server::start().await;
+    s.post(CM, &configmap("pbuf", &[("a", "b")])).await;
+    let accept = [("Accept", "application/vnd.kubernetes.protobuf, application/json")];
+    let one = s.request_with("GET", &format!("{CM}/pbuf"), &accept, None).await;
+    let raw = s.client.get(format!("{}{CM}/pbuf", s.base)).header("Accept", accept[0].1).send().await.expect("get");
+    assert_eq!(raw.headers()["content-type"], "application/vnd.kubernetes.protobuf");
+    let bytes = raw.bytes().await.expect("body");
+    assert!(bytes.starts_with(b"k8s\0"), "{:?}", one.text);
+    let decoded = apimachinery::protobuf::decode(&bytes).expect("decodes");
+    assert_eq!(decoded["kind"], "ConfigMap");
+    assert_eq!(decoded["data"]["a"], "b");
+    let list = s.client.get(format!("{}{CM}", s.base)).header("Accept", accept[0].1).send().await.expect("list");
+    let list = apimachinery::protobuf::decode(&list.bytes().await.expect("body")).expect("list decodes");
+    assert_eq!(list["kind"], "ConfigMapList");
+    assert_eq!(list["items"][0]["metadata"]["name"], "pbuf");
+}
+
+#[tokio::test]
+async fn every_scalable_workload_has_a_scale_subresource() {
+    let s = Server::start().await;
+    let template = json!({"metadata": {"labels": {"app": "x"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}});
+    let bodies = [
+        (
+            "/apis/apps/v1/namespaces/default/replicasets",
+            json!({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs"}, "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "x"}}, "template": template}}),
+        ),
+        (
+            "/apis/apps/v1/namespaces/default/statefulsets",
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "sts"}, "spec": {"replicas": 1, "serviceName": "x", "selector": {"matchLabels": {"app": "x"}}, "template": template}}),
+        ),
+        (
+            "/api/v1/namespaces/default/replicationcontrollers",
+            json!({"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": "rc"}, "spec": {"replicas": 1, "selector": {"app": "x"}, "template": template}}),
+        ),
+    ];
+    for (path, body) in bodies {
+        let created = s.post(path, &body).await;
+        assert_eq!(created.status, 201, "{path}: {}", created.text);
+        let name = body["metadata"]["name"].as_str().unwrap_or("");
+        let scaled = s
+            .patch(&format!("{path}/{name}/scale"), "application/merge-patch+json", &json!({"spec": {"replicas": 4}}))
+            .await;
+        assert_eq!(scaled.status, 200, "{path}: {}", scaled.text);
+        assert_eq!(scaled.body["status"]["selector"], "app=x");
+        assert_eq!(s.get(&format!("{path}/{name}")).await.body["spec"]["replicas"], 4);
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_verb_resource_and_code() {
+    let s = Server::start().await;
+    s.get(CM).await;
+    s.get(&format!("{CM}/missing")).await;
+    let metrics = s.get("/metrics").await.text;
+    assert!(metrics.contains("apiserver_request_total{"), "{metrics}");
+    assert!(metrics.lines().any(|l| l.starts_with("apiserver_request_total")
+        && l.contains("verb=\"LIST\"")
+        && l.contains("resource=\"configmaps\"")
+        && l.contains("code=\"200\"")));
+    assert!(metrics
+        .lines()
+        .any(|l| l.starts_with("apiserver_request_total") && l.contains("verb=\"GET\"") && l.contains("code=\"404\"")));
+    assert!(metrics.contains("apiserver_request_duration_seconds_bucket"));
+    assert!(metrics.contains("etcd_request_duration_seconds_bucket"));
+}
+
+#[tokio::test]
+async fn compaction_expires_old_continue_tokens_and_exact_reads() {
+    let s = Server::start_with(&["--etcd-compaction-interval=1s"]).await;
+    for i in 0..4 {
+        s.post(CM, &configmap(&format!("old{i}"), &[])).await;
+    }
+    let page = s.get(&format!("{CM}?limit=2")).await;
+    let token = page.body["metadata"]["continue"].as_str().expect("continue").to_string();
+    let rv = page.body["metadata"]["resourceVersion"].as_str().expect("rv").to_string();
+    s.post(CM, &configmap("newer", &[])).await;
+    // Compaction keeps one interval of history: two intervals later the old revision is gone.
+    tokio::time::sleep(std::time::Duration::from_millis(3500)).await;
+    s.post(CM, &configmap("newest", &[])).await;
+    let mut expired = None;
+    for _ in 0..20 {
+        let r = s.get(&format!("{CM}?limit=2&continue={token}")).await;
+        if r.status == 410 {
+            expired = Some(r);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
+    let expired = expired.expect("the continue token expires after compaction");
+    assert_eq!(expired.body["reason"], "Expired");
+    let exact = s.get(&format!("{CM}?resourceVersion={rv}&resourceVersionMatch=Exact")).await;
+    assert_eq!(exact.status, 410, "{}", exact.text);
+}

@@ -137,3 +137,45 @@ async fn table_watches_stream_table_rows() {
     assert_eq!(event["object"]["rows"][0]["cells"][0], "tbl");
     assert_eq!(event["object"]["rows"][0]["cells"][1], 1);
 }
+
+#[tokio::test]
+async fn watches_that_allow_bookmarks_receive_them_periodically() {
+    let s = Server::start_with(&["--watch-bookmark-interval=300ms"]).await;
+    let created = s.post(CM, &configmap("b1", &[])).await;
+    let rv: i64 = created.body["metadata"]["resourceVersion"].as_str().and_then(|v| v.parse().ok()).expect("rv");
+    let mut w = s.watch(&format!("{CM}?watch=1&resourceVersion={rv}&allowWatchBookmarks=true")).await;
+    let bookmark = w.next(WAIT).await.expect("bookmark");
+    assert_eq!(bookmark["type"], "BOOKMARK");
+    assert_eq!(bookmark["object"]["kind"], "ConfigMap");
+    let bookmark_rv: i64 =
+        bookmark["object"]["metadata"]["resourceVersion"].as_str().and_then(|v| v.parse().ok()).expect("rv");
+    assert!(bookmark_rv >= rv, "bookmarks never go back in time");
+    // Without allowWatchBookmarks, no bookmark arrives.
+    let mut quiet = s.watch(&format!("{CM}?watch=1&resourceVersion={rv}")).await;
+    assert!(quiet.next(Duration::from_millis(900)).await.is_none());
+}
+
+#[tokio::test]
+async fn protobuf_watches_frame_each_event() {
+    let s = Server::start().await;
+    let resp = s
+        .client
+        .get(format!("{}{CM}?watch=1&resourceVersion=0", s.base))
+        .header("Accept", "application/vnd.kubernetes.protobuf;stream=watch")
+        .send()
+        .await
+        .expect("watch");
+    assert!(resp.headers()["content-type"].to_str().unwrap_or("").starts_with("application/vnd.kubernetes.protobuf"));
+    s.post(CM, &configmap("pb", &[("k", "v")])).await;
+    let mut resp = resp;
+    let mut buf = Vec::new();
+    while buf.len() < 4 || buf.len() < 4 + u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize {
+        let chunk = tokio::time::timeout(WAIT, resp.chunk()).await.expect("in time").expect("chunk").expect("more");
+        buf.extend_from_slice(&chunk);
+    }
+    let len = u32::from_be_bytes([buf[0], buf[1], buf[2], buf[3]]) as usize;
+    let (kind, object) = apimachinery::protobuf::decode_watch_event(&buf[..4 + len]).expect("a watch frame");
+    assert_eq!(kind, "ADDED");
+    assert_eq!(object["metadata"]["name"], "pb");
+    assert_eq!(object["data"]["k"], "v");
+}

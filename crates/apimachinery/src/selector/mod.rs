@@ -66,7 +66,6 @@
 //!   certificatesigningrequests refuse `metadata.namespace`.
 //! * Pods accept `status.podIPs` but never give it a value (it compares as `""`).
 
-
 mod field;
 mod fields_by_resource;
 mod label;

@@ -26,8 +26,6 @@ use crate::negotiate::{Encoding, Output, Shape};
 use crate::object::StoredObject;
 use crate::response::HttpResponse;
 
-/// How often a watcher that allows bookmarks gets one.
-const BOOKMARK_INTERVAL: Duration = Duration::from_secs(60);
 /// Annotation on the bookmark that ends the initial events of a streaming list.
 const INITIAL_EVENTS_END: &str = "k8s.io/initial-events-end";
 
@@ -235,8 +233,8 @@ impl Watcher {
                 break 'stream;
             }
             let deadline = tokio::time::Instant::now() + timeout;
-            let mut ticker =
-                tokio::time::interval_at(tokio::time::Instant::now() + BOOKMARK_INTERVAL, BOOKMARK_INTERVAL);
+            let every = self.api.config.watch_bookmark_interval.max(Duration::from_millis(100));
+            let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
             loop {
                 tokio::select! {
                     _ = tokio::time::sleep_until(deadline) => break,
