@@ -62,12 +62,24 @@ pub struct EtcdServer {
     pub client_port: u16,
     peer_port: u16,
     data_dir: tempfile::TempDir,
+    extra_args: Vec<String>,
 }
 
 impl EtcdServer {
     pub fn start() -> EtcdServer {
+        EtcdServer::start_with(&[])
+    }
+
+    /// Starts etcd with extra flags (e.g. backend tuning for benchmarks).
+    pub fn start_with(extra_args: &[&str]) -> EtcdServer {
         let data_dir = tempfile::tempdir().expect("temp dir for etcd");
-        let mut etcd = EtcdServer { child: None, client_port: free_port(), peer_port: free_port(), data_dir };
+        let mut etcd = EtcdServer {
+            child: None,
+            client_port: free_port(),
+            peer_port: free_port(),
+            data_dir,
+            extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+        };
         etcd.spawn();
         etcd
     }
@@ -100,6 +112,7 @@ impl EtcdServer {
             .arg(format!("--initial-cluster=test={peer}"))
             .arg("--logger=zap")
             .arg("--log-level=error")
+            .args(&self.extra_args)
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
             .spawn()

@@ -92,7 +92,14 @@ async fn create_namespace(client: &reqwest::Client, url: &str, name: &str) {
 
 #[tokio::main]
 async fn main() {
-    let etcd_server = EtcdServer::start();
+    // etcd runs as `make up` runs it (see hack/local-up.sh); every baseline uses the same etcd.
+    let etcd_args: Vec<String> = std::env::var("KUBERUST_ETCD_ARGS")
+        .unwrap_or_else(|_| "--backend-batch-interval=10ms".into())
+        .split_whitespace()
+        .map(String::from)
+        .collect();
+    let etcd_args: Vec<&str> = etcd_args.iter().map(String::as_str).collect();
+    let etcd_server = EtcdServer::start_with(&etcd_args);
     let etcd = Etcd::connect(&EtcdConfig { endpoints: vec![etcd_server.endpoint()], ..Default::default() })
         .await
         .expect("etcd");
