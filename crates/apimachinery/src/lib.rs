@@ -3,6 +3,8 @@
 //! Everything here is pure: the resource registry, selectors, `Status` errors, codecs
 //! (JSON, YAML, Kubernetes protobuf), patch engines and server-side printing.
 
+pub mod apply;
+pub mod defaults;
 pub mod meta;
 pub mod openapi;
 pub mod patch;

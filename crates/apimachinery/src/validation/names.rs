@@ -1,5 +1,6 @@
 //! Name rules shared by every resource, with upstream's error wording.
 
+use super::errors::quote;
 use crate::status::Cause;
 
 pub const DNS1123_LABEL_MAX: usize = 63;
@@ -91,11 +92,6 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
         i -= 1;
     }
     i
-}
-
-/// Quotes a value the way upstream's field errors print it (Go `%q`).
-pub fn quote(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
 }
 
 /// The causes for an invalid `metadata.name` (or `metadata.generateName` prefix).
