@@ -12,6 +12,7 @@ use crate::errors::from_storage;
 use crate::metrics::Metrics;
 use crate::object::StoredObject;
 use crate::registry::StorageLayout;
+use crate::services::ServiceAllocators;
 
 pub struct Api {
     pub etcd: Etcd,
@@ -19,6 +20,7 @@ pub struct Api {
     pub layout: Arc<StorageLayout>,
     pub config: Arc<Config>,
     pub metrics: Arc<Metrics>,
+    pub services: Arc<ServiceAllocators>,
 }
 
 /// How long a read waits for the watch cache to catch up before giving up (as upstream).
@@ -44,6 +46,13 @@ impl Api {
                 let stored = self.stored_resource(res);
                 StoredObject::decode(stored, &kv.value, kv.mod_revision).map(Some).map_err(ApiError::internal)
             }
+        }
+    }
+
+    /// Work that follows an object's removal from etcd (releasing what it held).
+    pub async fn deleted(&self, res: &ResourceInfo, obj: &serde_json::Value) {
+        if res.group.is_empty() && res.plural == "services" {
+            self.services.release(&self.etcd, obj).await;
         }
     }
 

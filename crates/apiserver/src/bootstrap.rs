@@ -39,6 +39,20 @@ async fn ensure(api: &Api, group: &str, version: &str, plural: &str, obj: Value)
     }
 }
 
+/// Marks every stored service's cluster IPs and node ports as taken, so the allocation
+/// bitmaps agree with the services even if a bitmap was lost or is older.
+pub async fn repair_allocations(api: &Api) -> ApiResult<()> {
+    let res = lookup("", "v1", "services").ok_or_else(|| ApiError::internal("no services resource"))?;
+    let prefix = api.layout.list_prefix(res, "");
+    let page = api.etcd.range(&prefix, "", 0, 0).await.map_err(crate::errors::from_storage_plain)?;
+    for kv in page.kvs {
+        if let Ok(svc) = serde_json::from_slice::<Value>(&kv.value) {
+            api.services.mark(&api.etcd, &svc).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Creates whatever of the bootstrap objects is missing.
 pub async fn reconcile(api: &Api) -> ApiResult<()> {
     for ns in SYSTEM_NAMESPACES {
@@ -85,7 +99,7 @@ pub async fn reconcile(api: &Api) -> ApiResult<()> {
 /// Reconciles now (retrying until etcd answers), then every `period`.
 pub async fn run(api: Arc<Api>, period: Duration, done: impl Fn()) {
     loop {
-        match reconcile(&api).await {
+        match repair_allocations(&api).await.and(reconcile(&api).await) {
             Ok(()) => break,
             Err(e) => {
                 tracing::warn!(error = %e, "bootstrap objects not created yet; retrying");

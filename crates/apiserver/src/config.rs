@@ -37,6 +37,10 @@ pub struct Config {
     #[arg(long = "service-cluster-ip-range", default_value = "10.96.0.0/12")]
     pub service_cluster_ip_range: String,
 
+    /// The port range reserved for services with NodePort visibility (inclusive).
+    #[arg(long = "service-node-port-range", default_value = "30000-32767")]
+    pub service_node_port_range: String,
+
     /// Maximum number of non-mutating requests in flight (0 = no limit).
     #[arg(long = "max-requests-inflight", default_value_t = 400)]
     pub max_requests_inflight: usize,

@@ -2,6 +2,7 @@
 //!
 //! See `docs/architecture.md` for the path of one request through these modules.
 
+pub mod allocator;
 pub mod api;
 pub mod bootstrap;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod request;
 pub mod response;
 pub mod rest;
 pub mod server;
+pub mod services;
 pub mod strategy;
 pub mod version;
 
@@ -48,7 +50,9 @@ pub async fn build(config: Config) -> Result<Arc<State>, String> {
         CacheConfig { root: layout.root().to_string(), window: config.watch_cache_window, ..Default::default() };
     let decoder = Arc::new(ObjectDecoder { layout: layout.clone() });
     let cache = WatchCache::start(etcd.clone(), layout.prefixes(), decoder, cache_config);
-    let api = Arc::new(Api { etcd, cache, layout, config: Arc::new(config), metrics });
+    let services =
+        Arc::new(services::ServiceAllocators::new(&config.service_cluster_ip_range, &config.service_node_port_range)?);
+    let api = Arc::new(Api { etcd, cache, layout, config: Arc::new(config), metrics, services });
     Ok(Arc::new(State::new(api)))
 }
 

@@ -81,11 +81,18 @@ mod tests {
     #[test]
     fn messages_read_like_upstream_field_errors() {
         assert_eq!(required("spec.containers", "").message, "Required value");
-        assert_eq!(invalid("spec.replicas", &json!(-1), "must be greater than or equal to 0").message,
-            "Invalid value: -1: must be greater than or equal to 0");
-        assert_eq!(not_supported("spec.restartPolicy", &json!("Sometimes"), &["Always", "OnFailure", "Never"]).message,
-            "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"");
+        assert_eq!(
+            invalid("spec.replicas", &json!(-1), "must be greater than or equal to 0").message,
+            "Invalid value: -1: must be greater than or equal to 0"
+        );
+        assert_eq!(
+            not_supported("spec.restartPolicy", &json!("Sometimes"), &["Always", "OnFailure", "Never"]).message,
+            "Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""
+        );
         assert_eq!(duplicate("spec.containers[1].name", &json!("a")).reason, "FieldValueDuplicate");
-        assert_eq!(immutable("spec.selector", &json!({"a": "b"})).message, "Invalid value: {\"a\":\"b\"}: field is immutable");
+        assert_eq!(
+            immutable("spec.selector", &json!({"a": "b"})).message,
+            "Invalid value: {\"a\":\"b\"}: field is immutable"
+        );
     }
 }

@@ -262,6 +262,7 @@ pub async fn compare_and_swap(
         return match api.etcd.delete(&key, current.revision).await.map_err(|e| from_storage(e, &subject))? {
             Ok(revision) => {
                 settle(api, res, revision).await;
+                api.deleted(res, &new).await;
                 StoredObject::from_value(stored, new, revision).map(Some).map_err(ApiError::internal)
             }
             Err(_) => Ok(None),
@@ -296,13 +297,27 @@ where
         let current =
             api.read(res, namespace, name).await?.ok_or_else(|| ApiError::not_found(Api::subject(res, name)))?;
         let current_value = current.value();
-        let Some(new) = build(&current, &current_value)? else {
+        let Some(mut new) = build(&current, &current_value)? else {
             return Ok(current);
         };
+        let reservation = match res.group.is_empty() && res.plural == "services" {
+            true => Some(api.services.allocate_update(&api.etcd, &mut new, &current_value, dry_run).await?),
+            false => None,
+        };
         if same_object(&new, &current_value) {
+            if let Some(r) = reservation {
+                api.services.rollback(&api.etcd, r).await;
+            }
             return Ok(current);
         }
-        if let Some(stored) = compare_and_swap(api, res, &current, new, dry_run).await? {
+        let written = compare_and_swap(api, res, &current, new, dry_run).await;
+        if let Some(r) = reservation {
+            match &written {
+                Ok(Some(_)) => api.services.commit(&api.etcd, r).await,
+                _ => api.services.rollback(&api.etcd, r).await,
+            }
+        }
+        if let Some(stored) = written? {
             return Ok(stored);
         }
     }

@@ -80,10 +80,28 @@ pub async fn create_object(
         }
     }
     store::prepare_create(res, &strategy, &mut obj)?;
-    store::validate(res, &strategy, &obj, None)?;
+    let reservation = match is_service(res) {
+        true => Some(api.services.allocate_create(&api.etcd, &mut obj, dry_run).await?),
+        false => None,
+    };
     let namespace = meta::namespace(&obj).to_string();
-    store::admit_namespace(api, res, &namespace).await?;
-    store::persist_create(api, res, obj, generated, dry_run).await
+    let outcome = match store::validate(res, &strategy, &obj, None) {
+        Ok(()) => match store::admit_namespace(api, res, &namespace).await {
+            Ok(()) => store::persist_create(api, res, obj, generated, dry_run).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    if let Some(reservation) = reservation {
+        if outcome.is_err() {
+            api.services.rollback(&api.etcd, reservation).await;
+        }
+    }
+    outcome
+}
+
+fn is_service(res: &ResourceInfo) -> bool {
+    res.group.is_empty() && res.plural == "services"
 }
 
 /// PUT of a whole object (or of its status).
@@ -304,6 +322,7 @@ pub async fn delete_object(
             match api.etcd.delete(&key, current.revision).await.map_err(|e| crate::errors::from_storage(e, &subject))? {
                 Ok(revision) => {
                     store::settle(api, res, revision).await;
+                    api.deleted(res, &obj).await;
                     return Ok(Deleted::Gone(current));
                 }
                 Err(_) => continue,
