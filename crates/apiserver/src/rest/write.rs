@@ -26,6 +26,7 @@ fn decode_body(req: &Request) -> ApiResult<(Value, Vec<String>)> {
     let res = req.res;
     body::check_type(&mut obj, res.group, res.version, res.kind)?;
     let warnings = body::validate_fields(&mut obj, res.group, res.version, res.kind, &req.query.field_validation)?;
+    apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut obj);
     Ok((convert::to_storage(res, obj), warnings))
 }
 
@@ -85,7 +86,7 @@ pub async fn create_object(
         false => None,
     };
     let namespace = meta::namespace(&obj).to_string();
-    let outcome = match store::validate(res, &strategy, &obj, None) {
+    let outcome = match store::validate(res, &strategy, Part::Main, &obj, None) {
         Ok(()) => match store::admit_namespace(api, res, &namespace).await {
             Ok(()) => store::persist_create(api, res, obj, generated, dry_run).await,
             Err(e) => Err(e),
@@ -135,7 +136,7 @@ pub async fn update(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespo
             return Err(ApiError::stale_resource_version(Api::subject(res, url_name)));
         }
         let new = store::prepare_update(res, &strategy, part, sent.clone(), old);
-        store::validate(res, &strategy, &new, Some(old))?;
+        store::validate(res, &strategy, part, &new, Some(old))?;
         Ok(Some(new))
     })
     .await?;
@@ -166,8 +167,9 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
             return Err(ApiError::stale_resource_version(Api::subject(res, name)));
         }
         warnings = body::validate_fields(&mut patched, res.group, res.version, res.kind, &req.query.field_validation)?;
+        apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut patched);
         let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, patched), old);
-        store::validate(res, &strategy, &new, Some(old))?;
+        store::validate(res, &strategy, part, &new, Some(old))?;
         Ok(Some(new))
     })
     .await?;
