@@ -152,3 +152,11 @@ async fn unsupported_media_types_answer_415_and_unacceptable_accepts_406() {
     let r = s.request_with("GET", CM, &[("Accept", "text/html")], None).await;
     assert_eq!(r.status, 406);
 }
+
+#[tokio::test]
+async fn namespaced_collections_are_written_only_within_a_namespace() {
+    let s = Server::start().await;
+    assert_eq!(s.post("/api/v1/configmaps", &configmap("x", &[])).await.status, 405);
+    assert_eq!(s.delete("/api/v1/configmaps").await.status, 405);
+    assert_eq!(s.get("/api/v1/configmaps").await.status, 200, "listing across namespaces is fine");
+}

@@ -84,9 +84,12 @@ pub async fn handle(
     };
     // Collections take create/list/deletecollection; named objects the rest.
     let named = !info.name.is_empty();
+    // Namespaced collections are created into and deleted from within a namespace only.
+    let all_namespaces = res.namespaced && info.namespace.is_empty() && res.plural != "namespaces";
     let shape_ok = match info.verb {
         Verb::Update | Verb::Patch => named,
-        Verb::Create => !named || sub.is_some(),
+        Verb::Create => (!named || sub.is_some()) && !all_namespaces,
+        Verb::DeleteCollection => !all_namespaces,
         _ => true,
     };
     let allowed = shape_ok
