@@ -70,6 +70,10 @@ pub struct Config {
     #[arg(long = "watch-bookmark-interval", default_value = "1m0s", value_parser = parse_duration)]
     pub watch_bookmark_interval: Duration,
 
+    /// Log format: `text` or `json` (one JSON object per line), as upstream's --logging-format.
+    #[arg(long = "logging-format", default_value = "text", value_parser = ["text", "json"])]
+    pub logging_format: String,
+
     /// Log verbosity (0-10), as klog's -v.
     #[arg(short = 'v', long = "v", default_value_t = 0)]
     pub verbosity: u8,

@@ -7,7 +7,7 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn init_logging(verbosity: u8) {
+fn init_logging(verbosity: u8, json: bool) {
     let level = match verbosity {
         0..=2 => "info",
         3..=5 => "debug",
@@ -15,7 +15,12 @@ fn init_logging(verbosity: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("KUBERUST_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("warn,apiserver={level},storage={level}")));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }
 
 async fn terminated() {
@@ -33,7 +38,7 @@ async fn terminated() {
 #[tokio::main]
 async fn main() {
     let config = apiserver::config::Config::parse();
-    init_logging(config.verbosity);
+    init_logging(config.verbosity, config.logging_format == "json");
     if let Err(e) = apiserver::run(config, terminated()).await {
         eprintln!("kube-apiserver: {e}");
         std::process::exit(1);
