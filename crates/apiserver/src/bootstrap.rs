@@ -26,13 +26,24 @@ pub fn first_service_ip(cidrs: &str) -> Option<IpAddr> {
 }
 
 async fn ensure(api: &Api, group: &str, version: &str, plural: &str, obj: Value) -> ApiResult<()> {
+    ensure_with(api, group, version, plural, obj, false).await
+}
+
+/// Creates `obj` unless it exists; `system` objects skip validation (see `create_system_object`).
+async fn ensure_with(api: &Api, group: &str, version: &str, plural: &str, mut obj: Value, system: bool) -> ApiResult<()> {
     let res = lookup(group, version, plural).ok_or_else(|| ApiError::internal(format!("no resource {plural}")))?;
     let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
     let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();
     if api.read(res, &ns, &name).await?.is_some() {
         return Ok(());
     }
-    match rest::create_object(api, res, obj, false).await {
+    apimachinery::defaults::apply_defaults(group, version, res.kind, &mut obj);
+    let created = if system {
+        rest::create_system_object(api, res, obj).await
+    } else {
+        rest::create_object(api, res, obj, false).await
+    };
+    match created {
         Ok(_) => Ok(()),
         Err(e) if e.code == 409 => Ok(()),
         Err(e) => Err(e),
@@ -84,7 +95,7 @@ pub async fn reconcile(api: &Api) -> ApiResult<()> {
         "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"endpointslice.kubernetes.io/skip-mirror": "true"}},
         "subsets": [{"addresses": [{"ip": advertise.to_string()}], "ports": [{"name": "https", "port": port, "protocol": "TCP"}]}],
     });
-    ensure(api, "", "v1", "endpoints", endpoints).await?;
+    ensure_with(api, "", "v1", "endpoints", endpoints, true).await?;
     let slice = json!({
         "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
         "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"kubernetes.io/service-name": "kubernetes"}},
@@ -92,7 +103,7 @@ pub async fn reconcile(api: &Api) -> ApiResult<()> {
         "endpoints": [{"addresses": [advertise.to_string()], "conditions": {"ready": true}}],
         "ports": [{"name": "https", "port": port, "protocol": "TCP"}],
     });
-    ensure(api, "discovery.k8s.io", "v1", "endpointslices", slice).await?;
+    ensure_with(api, "discovery.k8s.io", "v1", "endpointslices", slice, true).await?;
     Ok(())
 }
 

@@ -372,6 +372,63 @@ fn node_ports(svc: &Value) -> BTreeSet<u32> {
         .unwrap_or_default()
 }
 
+/// Prepares a service update before validation, as upstream does: values the old type
+/// needed and the new one does not are dropped if the client left them unchanged, and
+/// allocated values the update omits are kept.
+pub fn prepare_update(new: &mut Value, old: &Value) {
+    drop_type_dependent_fields(new, old);
+    carry_over(new, old);
+}
+
+fn externally_reachable(svc: &Value) -> bool {
+    matches!(spec_str(svc, "type"), "NodePort" | "LoadBalancer")
+}
+
+/// A type change leaves behind fields only the old type may have; drop those the client
+/// did not touch.
+fn drop_type_dependent_fields(new: &mut Value, old: &Value) {
+    if spec_str(new, "type") == spec_str(old, "type") {
+        return;
+    }
+    let unchanged = |field: &str, new: &Value| new.pointer(&format!("/spec/{field}")) == old.pointer(&format!("/spec/{field}"));
+    if !wants_node_ports(new) && node_ports(new) == node_ports(old) {
+        if let Some(ports) = new.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
+            for p in ports {
+                if let Some(m) = p.as_object_mut() {
+                    m.remove("nodePort");
+                }
+            }
+        }
+    }
+    let mut drop = Vec::new();
+    if !externally_reachable(new) {
+        for field in ["externalTrafficPolicy", "healthCheckNodePort"] {
+            if unchanged(field, new) {
+                drop.push(field);
+            }
+        }
+    }
+    if spec_str(new, "type") != "LoadBalancer" {
+        for field in ["allocateLoadBalancerNodePorts", "loadBalancerClass"] {
+            if unchanged(field, new) {
+                drop.push(field);
+            }
+        }
+    }
+    if spec_str(new, "type") == "ExternalName" {
+        for field in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
+            if unchanged(field, new) {
+                drop.push(field);
+            }
+        }
+    }
+    if let Some(spec) = new.get_mut("spec").and_then(Value::as_object_mut) {
+        for field in drop {
+            spec.remove(field);
+        }
+    }
+}
+
 /// An update that omits allocated values keeps them (what `kubectl apply` of a manifest
 /// without clusterIP or nodePort relies on).
 fn carry_over(new: &mut Value, old: &Value) {

@@ -83,7 +83,7 @@ async fn deleting_a_service_releases_its_ip_and_node_ports() {
 #[tokio::test]
 async fn node_ports_are_allocated_in_range_and_requested_ones_checked() {
     let s = Server::start().await;
-    let r = s.post(SVC, &service("np", json!({"type": "NodePort", "ports": [{"port": 80}, {"port": 443}]}))).await;
+    let r = s.post(SVC, &service("np", json!({"type": "NodePort", "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}]}))).await;
     assert_eq!(r.status, 201, "{}", r.text);
     let ports: Vec<u64> =
         r.body["spec"]["ports"].as_array().expect("ports").iter().filter_map(|p| p["nodePort"].as_u64()).collect();
@@ -112,7 +112,8 @@ async fn changing_the_type_allocates_and_releases_node_ports() {
     assert_eq!(np.body["spec"]["clusterIP"], cip.body["spec"]["clusterIP"], "the cluster IP is kept");
     let back =
         s.patch(&format!("{SVC}/t"), "application/merge-patch+json", &json!({"spec": {"type": "ClusterIP"}})).await;
-    assert!(back.body["spec"]["ports"][0].get("nodePort").is_none());
+    assert_eq!(back.status, 200, "{}", back.text);
+    assert!(back.body["spec"]["ports"][0].get("nodePort").is_none(), "{}", back.text);
     let reuse =
         s.post(SVC, &service("u", json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": port}]}))).await;
     assert_eq!(reuse.status, 201, "the port was released: {}", reuse.text);

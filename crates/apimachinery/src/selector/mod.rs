@@ -70,7 +70,7 @@ mod field;
 mod fields_by_resource;
 mod label;
 mod label_parse;
-mod validation;
+pub(crate) mod validation;
 
 #[cfg(test)]
 mod tests_field;

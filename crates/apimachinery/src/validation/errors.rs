@@ -73,6 +73,49 @@ pub fn immutable(field: &str, value: &Value) -> Cause {
     invalid(field, value, "field is immutable")
 }
 
+/// `Not found: <value>` (upstream's `field.NotFound`), optionally with a detail.
+pub fn not_found(field: &str, value: &Value, detail: &str) -> Cause {
+    let message = if detail.is_empty() {
+        format!("Not found: {}", show(value))
+    } else {
+        format!("Not found: {}: {detail}", show(value))
+    };
+    Cause::new("FieldValueNotFound", message, field)
+}
+
+/// `Invalid value: <value>: <detail>` for a value of the wrong JSON type (upstream's
+/// `field.TypeInvalid`); `expected` names the type the field holds.
+pub fn type_invalid(field: &str, value: &Value, expected: &str) -> Cause {
+    Cause::new("FieldValueTypeInvalid", format!("Invalid value: {}: must be of type {expected}", show(value)), field)
+}
+
+/// `Invalid value: <rendered>: <detail>` where the caller has already rendered the value
+/// as Go's `%#v` prints it (maps, slices and structs such as `v1.LabelSelector{...}`).
+pub fn invalid_rendered(field: &str, rendered: &str, detail: &str) -> Cause {
+    let message = if detail.is_empty() {
+        format!("Invalid value: {rendered}")
+    } else {
+        format!("Invalid value: {rendered}: {detail}")
+    };
+    Cause::new("FieldValueInvalid", message, field)
+}
+
+/// `Duplicate value: <rendered>` for a value rendered by the caller.
+pub fn duplicate_rendered(field: &str, rendered: &str) -> Cause {
+    Cause::new("FieldValueDuplicate", format!("Duplicate value: {rendered}"), field)
+}
+
+/// `Unsupported value: <rendered>: supported values: ...` for a value rendered by the caller.
+pub fn not_supported_rendered(field: &str, rendered: &str, supported: &[&str]) -> Cause {
+    let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
+    let message = if list.is_empty() {
+        format!("Unsupported value: {rendered}")
+    } else {
+        format!("Unsupported value: {rendered}: supported values: {}", list.join(", "))
+    };
+    Cause::new("FieldValueNotSupported", message, field)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,6 +73,16 @@ pub fn check_namespace(obj: &mut Value, res: &ResourceInfo, url_namespace: &str)
 /// warnings, Ignore drops them. Returns the warnings. Then normalizes the object the
 /// way a Go decode/encode round trip would.
 pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, mode: &str) -> ApiResult<Vec<String>> {
+    let warnings = unknown_field_warnings(obj, group, version, kind, mode)?;
+    // What a Go decode/encode round trip would leave: unknown fields gone, omitted
+    // zero values dropped, and the structs Go always prints present.
+    apimachinery::schema::normalize(group, version, kind, obj);
+    apimachinery::schema::fill_defaults(group, version, kind, obj);
+    Ok(warnings)
+}
+
+/// Unknown fields under `fieldValidation`: an error for Strict, warnings for Warn.
+pub fn unknown_field_warnings(obj: &Value, group: &str, version: &str, kind: &str, mode: &str) -> ApiResult<Vec<String>> {
     let mode = match mode {
         "" => "Warn",
         "Strict" | "Warn" | "Ignore" => mode,
@@ -92,9 +102,5 @@ pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, 
             warnings.extend(unknown.iter().map(|f| format!("unknown field \"{f}\"")));
         }
     }
-    // What a Go decode/encode round trip would leave: unknown fields gone, omitted
-    // zero values dropped, and the structs Go always prints present.
-    apimachinery::schema::normalize(group, version, kind, obj);
-    apimachinery::schema::fill_defaults(group, version, kind, obj);
     Ok(warnings)
 }

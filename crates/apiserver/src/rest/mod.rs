@@ -26,7 +26,7 @@ use crate::request::{ResourceRequest, Verb};
 use crate::response::HttpResponse;
 
 pub use store::Part;
-pub use write::create_object;
+pub use write::{create_object, create_system_object};
 
 /// Everything a handler needs to know about one resource request.
 #[derive(Clone)]
@@ -38,6 +38,8 @@ pub struct Request {
     pub content_type: String,
     pub body: Bytes,
     pub output: Output,
+    /// The client's User-Agent, which names the field manager when the request does not.
+    pub user_agent: String,
 }
 
 /// Finds the resource a request names, answering 404 as upstream does when it is unknown.
@@ -69,6 +71,7 @@ pub async fn handle(
     query: Query,
     content_type: String,
     accept: Option<String>,
+    user_agent: String,
     body: Bytes,
 ) -> ApiResult<HttpResponse> {
     let res = resolve(&info)?;
@@ -102,7 +105,7 @@ pub async fn handle(
     }
     let table_allowed = sub.is_none();
     let output = negotiate::negotiate(accept.as_deref(), table_allowed)?;
-    let req = Request { res, info, query, content_type, body, output };
+    let req = Request { res, info, query, content_type, body, output, user_agent };
 
     match (req.info.subresource.as_str(), req.info.verb) {
         ("", Verb::Get) => read::get(&api, &req).await,
@@ -111,11 +114,15 @@ pub async fn handle(
         ("", Verb::Create) if res.plural == "bindings" => subresources::bind(&api, &req).await,
         ("", Verb::Create) => write::create(&api, &req).await,
         ("", Verb::Update) => write::update(&api, &req, Part::Main).await,
+        ("", Verb::Patch) if req.content_type == crate::negotiate::APPLY_PATCH_YAML => write::apply(&api, &req, Part::Main).await,
         ("", Verb::Patch) => write::patch(&api, &req, Part::Main).await,
         ("", Verb::Delete) => write::delete(&api, &req).await,
         ("", Verb::DeleteCollection) => write::delete_collection(&api, &req).await,
         ("status", Verb::Get) => read::get(&api, &req).await,
         ("status", Verb::Update) => write::update(&api, &req, Part::Status).await,
+        ("status", Verb::Patch) if req.content_type == crate::negotiate::APPLY_PATCH_YAML => {
+            write::apply(&api, &req, Part::Status).await
+        }
         ("status", Verb::Patch) => write::patch(&api, &req, Part::Status).await,
         ("scale", Verb::Get) => subresources::get_scale(&api, &req).await,
         ("scale", Verb::Update) => subresources::write_scale(&api, &req, false).await,

@@ -189,13 +189,17 @@ pub fn prepare_update(res: &ResourceInfo, strategy: &Strategy, part: Part, sent:
     let mut new = match part {
         Part::Main => sent,
         Part::Status => {
-            // Only the status of what was sent counts; everything else stays as stored.
+            // Only the status of what was sent counts (and the managed fields recording
+            // who wrote it); everything else stays as stored.
             let mut kept = old.clone();
             if let Value::Object(map) = &mut kept {
                 match sent.get("status") {
                     Some(status) => map.insert("status".into(), status.clone()),
                     None => map.remove("status"),
                 };
+            }
+            if let Some(managed) = sent.pointer("/metadata/managedFields") {
+                meta::set_meta(&mut kept, "managedFields", managed.clone());
             }
             kept
         }
@@ -228,6 +232,9 @@ pub fn prepare_update(res: &ResourceInfo, strategy: &Strategy, part: Part, sent:
         }
     }
     if part == Part::Main {
+        if res.group.is_empty() && res.plural == "services" {
+            crate::services::prepare_update(&mut new, old);
+        }
         strategy.hooks.prepare_for_update(&mut new, old);
         if strategy.tracks_generation && strategy::spec_changed(&new, old) {
             let generation = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0) + 1;
@@ -309,31 +316,47 @@ where
         let current =
             api.read(res, namespace, name).await?.ok_or_else(|| ApiError::not_found(Api::subject(res, name)))?;
         let current_value = current.value();
-        let Some(mut new) = build(&current, &current_value)? else {
+        let Some(new) = build(&current, &current_value)? else {
             return Ok(current);
-        };
-        let reservation = match res.group.is_empty() && res.plural == "services" {
-            true => Some(api.services.allocate_update(&api.etcd, &mut new, &current_value, dry_run).await?),
-            false => None,
         };
         if same_object(&new, &current_value) {
-            if let Some(r) = reservation {
-                api.services.rollback(&api.etcd, r).await;
-            }
             return Ok(current);
         }
-        let written = compare_and_swap(api, res, &current, new, dry_run).await;
-        if let Some(r) = reservation {
-            match &written {
-                Ok(Some(_)) => api.services.commit(&api.etcd, r).await,
-                _ => api.services.rollback(&api.etcd, r).await,
-            }
-        }
-        if let Some(stored) = written? {
+        if let Some(stored) = write_update(api, res, &current, new, dry_run).await? {
             return Ok(stored);
         }
     }
     Err(ApiError::conflict(Api::subject(res, name), "too many concurrent updates; please try again"))
+}
+
+/// Stores `new` over `current` (allocating what a Service update needs). `Ok(None)` means
+/// the race was lost and the caller should read again and retry.
+pub async fn write_update(
+    api: &Api,
+    res: &'static ResourceInfo,
+    current: &StoredObject,
+    mut new: Value,
+    dry_run: bool,
+) -> ApiResult<Option<StoredObject>> {
+    let current_value = current.value();
+    let reservation = match res.group.is_empty() && res.plural == "services" {
+        true => Some(api.services.allocate_update(&api.etcd, &mut new, &current_value, dry_run).await?),
+        false => None,
+    };
+    if same_object(&new, &current_value) {
+        if let Some(r) = reservation {
+            api.services.rollback(&api.etcd, r).await;
+        }
+        return Ok(Some(current.clone()));
+    }
+    let written = compare_and_swap(api, res, current, new, dry_run).await;
+    if let Some(r) = reservation {
+        match &written {
+            Ok(Some(_)) => api.services.commit(&api.etcd, r).await,
+            _ => api.services.rollback(&api.etcd, r).await,
+        }
+    }
+    written
 }
 
 /// The name rule for validating a generateName prefix (trailing dashes allowed).

@@ -60,6 +60,7 @@ pub async fn write_scale(api: &Api, req: &Request, is_patch: bool) -> ApiResult<
     let res = req.res;
     let name = req.info.name.clone();
     let strategy = strategy::for_resource(res);
+    let manager = super::write::field_manager(req)?;
     let patch_doc = if is_patch {
         let kind = patch::PatchKind::from_content_type(&req.content_type)?;
         Some((kind, patch::parse(kind, &req.body)?))
@@ -102,6 +103,9 @@ pub async fn write_scale(api: &Api, req: &Request, is_patch: bool) -> ApiResult<
             let spec = map.entry("spec").or_insert_with(|| json!({}));
             spec["replicas"] = json!(replicas);
         }
+        // The scale write is recorded on the parent, as the `scale` subresource's manager.
+        let gvk = apimachinery::apply::Gvk { group: res.group, version: res.version, kind: res.kind };
+        apimachinery::apply::track_update(gvk, Some(old), &mut new, &manager, "scale", &meta::now_rfc3339())?;
         Ok(Some(store::prepare_update(res, &strategy, store::Part::Main, new, old)))
     })
     .await?;

@@ -1,6 +1,7 @@
 //! CREATE, UPDATE (PUT), PATCH, DELETE and DELETECOLLECTION of whole objects and of the
 //! status subresource.
 
+use apimachinery::apply::{self, Gvk};
 use apimachinery::resource::ResourceInfo;
 use apimachinery::{meta, ApiError, ApiResult, Subject};
 use serde_json::{json, Value};
@@ -18,8 +19,8 @@ use crate::object::StoredObject;
 use crate::response::{self, HttpResponse};
 use crate::strategy;
 
-/// Decodes a create/update body into a storage-version object, applying field validation.
-/// Returns the object and any warnings.
+/// Decodes a create/update body into a defaulted object of the served version, applying
+/// field validation. Returns the object and any warnings.
 fn decode_body(req: &Request) -> ApiResult<(Value, Vec<String>)> {
     let encoding = negotiate::body_encoding(&req.content_type)?;
     let mut obj = body::decode(&req.body, encoding)?;
@@ -27,7 +28,45 @@ fn decode_body(req: &Request) -> ApiResult<(Value, Vec<String>)> {
     body::check_type(&mut obj, res.group, res.version, res.kind)?;
     let warnings = body::validate_fields(&mut obj, res.group, res.version, res.kind, &req.query.field_validation)?;
     apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut obj);
-    Ok((convert::to_storage(res, obj), warnings))
+    Ok((obj, warnings))
+}
+
+fn gvk(res: &ResourceInfo) -> Gvk<'static> {
+    Gvk { group: res.group, version: res.version, kind: res.kind }
+}
+
+/// The field manager of a write: `fieldManager`, else the User-Agent up to its first `/`,
+/// as upstream names managers.
+pub fn field_manager(req: &Request) -> ApiResult<String> {
+    let manager = if req.query.field_manager.is_empty() {
+        req.user_agent.split('/').next().unwrap_or("").to_string()
+    } else {
+        req.query.field_manager.clone()
+    };
+    if manager.chars().count() > 128 {
+        return Err(invalid_options("PatchOptions", "fieldManager", "Too long: may not be more than 128 bytes"));
+    }
+    if manager.chars().any(|c| c.is_control()) {
+        return Err(invalid_options("PatchOptions", "fieldManager", "Invalid value: must only contain printable characters"));
+    }
+    Ok(manager)
+}
+
+fn invalid_options(kind: &str, field: &str, message: &str) -> ApiError {
+    let reason = if message.starts_with("Required") { "FieldValueRequired" } else { "FieldValueInvalid" };
+    ApiError::invalid(Subject::new("meta.k8s.io", kind, ""), vec![apimachinery::Cause::new(reason, message, field)])
+}
+
+fn subresource_of(part: Part) -> &'static str {
+    match part {
+        Part::Main => "",
+        Part::Status => "status",
+    }
+}
+
+/// Records a non-apply write in managedFields (on the served version, as upstream does).
+fn track(res: &ResourceInfo, old_served: Option<&Value>, new_served: &mut Value, manager: &str, part: Part) -> ApiResult<()> {
+    apply::track_update(gvk(res), old_served, new_served, manager, subresource_of(part), &meta::now_rfc3339())
 }
 
 /// Adds `Warning` headers.
@@ -47,9 +86,11 @@ fn respond(req: &Request, obj: &StoredObject, code: u16) -> HttpResponse {
 
 pub async fn create(api: &Api, req: &Request) -> ApiResult<HttpResponse> {
     let res = req.res;
+    let manager = field_manager(req)?;
     let (mut obj, warnings) = decode_body(req)?;
     body::check_namespace(&mut obj, res, &req.info.namespace)?;
-    let created = create_object(api, res, obj, req.query.dry_run).await?;
+    track(res, None, &mut obj, &manager, Part::Main)?;
+    let created = create_object(api, res, convert::to_storage(res, obj), req.query.dry_run).await?;
     Ok(with_warnings(respond(req, &created, 201), &warnings))
 }
 
@@ -101,6 +142,23 @@ pub async fn create_object(
     outcome
 }
 
+/// Creates an object the server itself owns (the `kubernetes` Service and its endpoints),
+/// skipping validation: the endpoints name the address the server advertises, which may be
+/// loopback on a single-machine cluster, where user-written Endpoints may not point.
+pub async fn create_system_object(api: &Api, res: &'static ResourceInfo, mut obj: Value) -> ApiResult<StoredObject> {
+    let strategy = strategy::for_resource(res);
+    store::prepare_create(res, &strategy, &mut obj)?;
+    if is_service(res) {
+        let reservation = api.services.allocate_create(&api.etcd, &mut obj, false).await?;
+        let created = store::persist_create(api, res, obj, false, false).await;
+        if created.is_err() {
+            api.services.rollback(&api.etcd, reservation).await;
+        }
+        return created;
+    }
+    store::persist_create(api, res, obj, false, false).await
+}
+
 fn is_service(res: &ResourceInfo) -> bool {
     res.group.is_empty() && res.plural == "services"
 }
@@ -108,6 +166,7 @@ fn is_service(res: &ResourceInfo) -> bool {
 /// PUT of a whole object (or of its status).
 pub async fn update(api: &Api, req: &Request, part: Part) -> ApiResult<HttpResponse> {
     let res = req.res;
+    let manager = field_manager(req)?;
     let (mut sent, warnings) = decode_body(req)?;
     let url_name = &req.info.name;
     if meta::name(&sent).is_empty() {
@@ -126,7 +185,8 @@ pub async fn update(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespo
     let exists = api.read(res, &req.info.namespace, url_name).await?.is_some();
     if !exists {
         if strategy.create_on_update && part == Part::Main && precondition.is_empty() {
-            let created = create_object(api, res, sent, dry_run).await?;
+            track(res, None, &mut sent, &manager, part)?;
+            let created = create_object(api, res, convert::to_storage(res, sent), dry_run).await?;
             return Ok(with_warnings(respond(req, &created, 201), &warnings));
         }
         return Err(ApiError::not_found(Api::subject(res, url_name)));
@@ -135,7 +195,9 @@ pub async fn update(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespo
         if !precondition.is_empty() && precondition != current.revision.to_string() {
             return Err(ApiError::stale_resource_version(Api::subject(res, url_name)));
         }
-        let new = store::prepare_update(res, &strategy, part, sent.clone(), old);
+        let mut tracked = sent.clone();
+        track(res, Some(&convert::to_served(res, old.clone())), &mut tracked, &manager, part)?;
+        let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, tracked), old);
         store::validate(res, &strategy, part, &new, Some(old))?;
         Ok(Some(new))
     })
@@ -146,6 +208,10 @@ pub async fn update(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespo
 /// PATCH of a whole object (or of its status).
 pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpResponse> {
     let res = req.res;
+    let manager = field_manager(req)?;
+    if req.query.force {
+        return Err(invalid_options("PatchOptions", "force", "Forbidden: may not be specified for non-apply patch"));
+    }
     let patch_kind = patch::PatchKind::from_content_type(&req.content_type)?;
     let patch_doc = patch::parse(patch_kind, &req.body)?;
     let strategy = strategy::for_resource(res);
@@ -168,12 +234,79 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
         }
         warnings = body::validate_fields(&mut patched, res.group, res.version, res.kind, &req.query.field_validation)?;
         apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut patched);
+        track(res, Some(&served), &mut patched, &manager, part)?;
         let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, patched), old);
         store::validate(res, &strategy, part, &new, Some(old))?;
         Ok(Some(new))
     })
     .await?;
     Ok(with_warnings(respond(req, &updated, 200), &warnings))
+}
+
+/// PATCH with `application/apply-patch+yaml`: server-side apply (creates the object when
+/// it does not exist).
+pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpResponse> {
+    let res = req.res;
+    if req.query.field_manager.is_empty() {
+        return Err(invalid_options("PatchOptions", "fieldManager", "Required value: is required for apply requests"));
+    }
+    let manager = field_manager(req)?;
+    let mut config = body::parse_yaml(&req.body)?;
+    if !config.is_object() {
+        return Err(ApiError::bad_request("the apply configuration must be an object"));
+    }
+    body::check_type(&mut config, res.group, res.version, res.kind)?;
+    let name = req.info.name.clone();
+    if meta::name(&config) != name {
+        return Err(ApiError::bad_request(format!(
+            "the name of the object ({}) does not match the name on the URL ({name})",
+            meta::name(&config)
+        )));
+    }
+    body::check_namespace(&mut config, res, &req.info.namespace)?;
+    // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
+    // fieldValidation says.
+    let mode = if req.query.field_validation == "Ignore" { "Strict" } else { req.query.field_validation.as_str() };
+    let mode = if mode.is_empty() || mode == "Warn" { "Strict" } else { mode };
+    body::unknown_field_warnings(&config, res.group, res.version, res.kind, mode)?;
+    let subresource = subresource_of(part);
+    let strategy = strategy::for_resource(res);
+    let force = req.query.force;
+    let dry_run = req.query.dry_run;
+    let now = meta::now_rfc3339();
+
+    for _ in 0..16 {
+        let Some(current) = api.read(res, &req.info.namespace, &name).await? else {
+            if part == Part::Status {
+                return Err(ApiError::not_found(Api::subject(res, &name)));
+            }
+            let mut merged = apply::apply(gvk(res), None, &config, &manager, force, subresource, &now)?;
+            apimachinery::schema::normalize(res.group, res.version, res.kind, &mut merged);
+            apimachinery::schema::fill_defaults(res.group, res.version, res.kind, &mut merged);
+            apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut merged);
+            match create_object(api, res, convert::to_storage(res, merged), dry_run).await {
+                Ok(created) => return Ok(respond(req, &created, 201)),
+                // Someone created it meanwhile: apply onto theirs.
+                Err(e) if e.code == 409 && e.reason == "AlreadyExists" => continue,
+                Err(e) => return Err(e),
+            }
+        };
+        let old = current.value();
+        let live = convert::to_served(res, old.clone());
+        let mut merged = apply::apply(gvk(res), Some(&live), &config, &manager, force, subresource, &now)?;
+        apimachinery::schema::normalize(res.group, res.version, res.kind, &mut merged);
+        apimachinery::schema::fill_defaults(res.group, res.version, res.kind, &mut merged);
+        apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut merged);
+        let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, merged), &old);
+        store::validate(res, &strategy, part, &new, Some(&old))?;
+        if store::same_object(&new, &old) {
+            return Ok(respond(req, &current, 200));
+        }
+        if let Some(stored) = store::write_update(api, res, &current, new, dry_run).await? {
+            return Ok(respond(req, &stored, 200));
+        }
+    }
+    Err(ApiError::conflict(Api::subject(res, &name), "too many concurrent updates; please try again"))
 }
 
 /// DeleteOptions, from the body or the query.
