@@ -225,13 +225,13 @@ fn server_side_apply(flavour: &str) {
         "{managed}"
     );
     // Another manager setting the same field to another value conflicts...
-    let other = cm.replace("color: blue", "color: red");
-    let out = k.run_with_stdin(&["apply", "--server-side", "--field-manager=other", "-f", "-"], Some(&other));
+    let other = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  color: red\n";
+    let out = k.run_with_stdin(&["apply", "--server-side", "--field-manager=other", "-f", "-"], Some(other));
     assert!(!out.success);
     assert!(out.stderr.contains("conflict") && out.stderr.contains(".data.color"), "{}", out.stderr);
     assert_eq!(k.ok(&["get", "cm", "ssa", "-o", "jsonpath={.data.color}"]), "blue");
     // ...until it forces the change and takes the field over.
-    k.ok_stdin(&["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"], &other);
+    k.ok_stdin(&["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", "-"], other);
     assert_eq!(k.ok(&["get", "cm", "ssa", "-o", "jsonpath={.data.color}"]), "red");
     // The first manager no longer owns color; dropping size from its config removes size.
     k.ok_stdin(

@@ -30,7 +30,14 @@ async fn ensure(api: &Api, group: &str, version: &str, plural: &str, obj: Value)
 }
 
 /// Creates `obj` unless it exists; `system` objects skip validation (see `create_system_object`).
-async fn ensure_with(api: &Api, group: &str, version: &str, plural: &str, mut obj: Value, system: bool) -> ApiResult<()> {
+async fn ensure_with(
+    api: &Api,
+    group: &str,
+    version: &str,
+    plural: &str,
+    mut obj: Value,
+    system: bool,
+) -> ApiResult<()> {
     let res = lookup(group, version, plural).ok_or_else(|| ApiError::internal(format!("no resource {plural}")))?;
     let ns = obj.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or("").to_string();
     let name = obj.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("").to_string();

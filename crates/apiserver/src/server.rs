@@ -250,7 +250,8 @@ async fn dispatch(
             let content_type = crate::negotiate::content_type_essence(
                 parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()),
             );
-            let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let user_agent =
+                parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
             match rest::handle(state.api.clone(), info, query, content_type, accept, user_agent, body).await {
                 Ok(resp) => resp,
                 Err(e) => error_response(&e),

@@ -390,7 +390,8 @@ fn drop_type_dependent_fields(new: &mut Value, old: &Value) {
     if spec_str(new, "type") == spec_str(old, "type") {
         return;
     }
-    let unchanged = |field: &str, new: &Value| new.pointer(&format!("/spec/{field}")) == old.pointer(&format!("/spec/{field}"));
+    let unchanged =
+        |field: &str, new: &Value| new.pointer(&format!("/spec/{field}")) == old.pointer(&format!("/spec/{field}"));
     if !wants_node_ports(new) && node_ports(new) == node_ports(old) {
         if let Some(ports) = new.pointer_mut("/spec/ports").and_then(Value::as_array_mut) {
             for p in ports {

@@ -83,7 +83,15 @@ async fn deleting_a_service_releases_its_ip_and_node_ports() {
 #[tokio::test]
 async fn node_ports_are_allocated_in_range_and_requested_ones_checked() {
     let s = Server::start().await;
-    let r = s.post(SVC, &service("np", json!({"type": "NodePort", "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}]}))).await;
+    let r = s
+        .post(
+            SVC,
+            &service(
+                "np",
+                json!({"type": "NodePort", "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}]}),
+            ),
+        )
+        .await;
     assert_eq!(r.status, 201, "{}", r.text);
     let ports: Vec<u64> =
         r.body["spec"]["ports"].as_array().expect("ports").iter().filter_map(|p| p["nodePort"].as_u64()).collect();

@@ -82,7 +82,13 @@ pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, 
 }
 
 /// Unknown fields under `fieldValidation`: an error for Strict, warnings for Warn.
-pub fn unknown_field_warnings(obj: &Value, group: &str, version: &str, kind: &str, mode: &str) -> ApiResult<Vec<String>> {
+pub fn unknown_field_warnings(
+    obj: &Value,
+    group: &str,
+    version: &str,
+    kind: &str,
+    mode: &str,
+) -> ApiResult<Vec<String>> {
     let mode = match mode {
         "" => "Warn",
         "Strict" | "Warn" | "Ignore" => mode,

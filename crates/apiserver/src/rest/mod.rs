@@ -114,7 +114,9 @@ pub async fn handle(
         ("", Verb::Create) if res.plural == "bindings" => subresources::bind(&api, &req).await,
         ("", Verb::Create) => write::create(&api, &req).await,
         ("", Verb::Update) => write::update(&api, &req, Part::Main).await,
-        ("", Verb::Patch) if req.content_type == crate::negotiate::APPLY_PATCH_YAML => write::apply(&api, &req, Part::Main).await,
+        ("", Verb::Patch) if req.content_type == crate::negotiate::APPLY_PATCH_YAML => {
+            write::apply(&api, &req, Part::Main).await
+        }
         ("", Verb::Patch) => write::patch(&api, &req, Part::Main).await,
         ("", Verb::Delete) => write::delete(&api, &req).await,
         ("", Verb::DeleteCollection) => write::delete_collection(&api, &req).await,

@@ -58,8 +58,7 @@ pub fn apply(gvk: (&str, &str, &str), kind: PatchKind, doc: &PatchDoc, original:
         }
         PatchDoc::Merge(patch) => match kind {
             PatchKind::StrategicMerge => {
-                let _ = gvk;
-                json_patch::merge(&mut target, patch); // TEMP until the SMP engine lands
+                target = apimachinery::patch::strategic_merge(gvk.0, gvk.1, gvk.2, original, patch)?;
             }
             _ => json_patch::merge(&mut target, patch),
         },

@@ -47,7 +47,11 @@ pub fn field_manager(req: &Request) -> ApiResult<String> {
         return Err(invalid_options("PatchOptions", "fieldManager", "Too long: may not be more than 128 bytes"));
     }
     if manager.chars().any(|c| c.is_control()) {
-        return Err(invalid_options("PatchOptions", "fieldManager", "Invalid value: must only contain printable characters"));
+        return Err(invalid_options(
+            "PatchOptions",
+            "fieldManager",
+            "Invalid value: must only contain printable characters",
+        ));
     }
     Ok(manager)
 }
@@ -65,7 +69,13 @@ fn subresource_of(part: Part) -> &'static str {
 }
 
 /// Records a non-apply write in managedFields (on the served version, as upstream does).
-fn track(res: &ResourceInfo, old_served: Option<&Value>, new_served: &mut Value, manager: &str, part: Part) -> ApiResult<()> {
+fn track(
+    res: &ResourceInfo,
+    old_served: Option<&Value>,
+    new_served: &mut Value,
+    manager: &str,
+    part: Part,
+) -> ApiResult<()> {
     apply::track_update(gvk(res), old_served, new_served, manager, subresource_of(part), &meta::now_rfc3339())
 }
 

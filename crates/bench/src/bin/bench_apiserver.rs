@@ -352,7 +352,8 @@ async fn main() {
     create_namespace(&client, &server.url, "bench-writes").await;
     let deploys = format!("{}/apis/apps/v1/namespaces/bench-writes/deployments", server.url);
     for d in 0..CONCURRENCY {
-        let r = client.post(&deploys).json(&deployment_json(d, "nginx:1.0", 1)).send().await.expect("create deployment");
+        let r =
+            client.post(&deploys).json(&deployment_json(d, "nginx:1.0", 1)).send().await.expect("create deployment");
         assert_eq!(r.status().as_u16(), 201);
     }
     let (c, url) = (client.clone(), deploys.clone());
