@@ -201,6 +201,7 @@ pub fn prepare_update(res: &ResourceInfo, strategy: &Strategy, part: Part, sent:
             if let Some(managed) = sent.pointer("/metadata/managedFields") {
                 meta::set_meta(&mut kept, "managedFields", managed.clone());
             }
+            strategy.hooks.prepare_for_status_update(&mut kept, old);
             kept
         }
     };

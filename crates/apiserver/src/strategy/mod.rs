@@ -4,6 +4,7 @@
 
 mod namespaces;
 mod pods;
+mod workloads;
 
 use apimachinery::resource::ResourceInfo;
 use apimachinery::validation::NameRule;
@@ -16,6 +17,8 @@ pub trait Hooks: Sync {
     fn prepare_for_create(&self, _obj: &mut Value) {}
     /// Called on an update after the generic rules kept what the client may not change.
     fn prepare_for_update(&self, _new: &mut Value, _old: &Value) {}
+    /// Called on a status write after everything but status was kept from `old`.
+    fn prepare_for_status_update(&self, _new: &mut Value, _old: &Value) {}
     fn validate(&self, _obj: &Value) -> Vec<Cause> {
         Vec::new()
     }
@@ -49,6 +52,7 @@ pub struct Strategy {
 
 /// Resources whose generation follows their spec, as upstream's strategies do.
 const GENERATION_TRACKED: &[&str] = &[
+    "pods",
     "deployments",
     "replicasets",
     "statefulsets",
@@ -75,6 +79,8 @@ pub fn for_resource(res: &ResourceInfo) -> Strategy {
     let hooks: &'static dyn Hooks = match (res.group, res.plural) {
         ("", "pods") => &pods::PodHooks,
         ("", "namespaces") => &namespaces::NamespaceHooks,
+        ("batch", "jobs") => &workloads::JobHooks,
+        ("apps", "daemonsets") => &workloads::DaemonSetHooks,
         _ => &NoHooks,
     };
     Strategy {
