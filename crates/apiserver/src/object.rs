@@ -55,6 +55,13 @@ impl StoredObject {
         Ok(StoredObject::build(res, &value, json, revision))
     }
 
+    /// An object that was never stored (a dry-run create): it has no resourceVersion.
+    pub fn unstored(res: &ResourceInfo, mut value: Value) -> Result<StoredObject, String> {
+        meta::remove_meta(&mut value, "resourceVersion");
+        let json = Bytes::from(serde_json::to_vec(&value).map_err(|e| e.to_string())?);
+        Ok(StoredObject::build(res, &value, json, 0))
+    }
+
     /// The cached form of an object just written as `raw` (its stored bytes, without a
     /// resourceVersion) at `revision`: the bytes are reused, not re-encoded.
     pub fn from_written(res: &ResourceInfo, value: &Value, raw: &[u8], revision: i64) -> Result<StoredObject, String> {

@@ -467,3 +467,41 @@ async fn compaction_expires_old_continue_tokens_and_exact_reads() {
     let exact = s.get(&format!("{CM}?resourceVersion={rv}&resourceVersionMatch=Exact")).await;
     assert_eq!(exact.status, 410, "{}", exact.text);
 }
+
+#[tokio::test]
+async fn a_dry_run_create_shows_upstreams_defaults_without_a_resource_version() {
+    let s = Server::start().await;
+    // What `kubectl create deployment web --image=nginx:1.14 --dry-run=server` sends.
+    let body = json!({"kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": {"name": "web", "creationTimestamp": null, "labels": {"app": "web"}},
+        "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                 "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "web"}},
+                              "spec": {"containers": [{"name": "nginx", "image": "nginx:1.14", "resources": {}}]}},
+                 "strategy": {}},
+        "status": {}});
+    let r = s.post(&format!("{DEPLOYS}?dryRun=All&fieldManager=kubectl-create"), &body).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert!(r.body["metadata"].get("resourceVersion").is_none(), "a dry run stores nothing, so has no version");
+    assert_eq!(r.body["metadata"]["generation"], 1);
+    let expected_spec = json!({
+        "replicas": 1,
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"creationTimestamp": null, "labels": {"app": "web"}},
+            "spec": {
+                "containers": [{"name": "nginx", "image": "nginx:1.14", "resources": {},
+                    "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
+                    "imagePullPolicy": "IfNotPresent"}],
+                "restartPolicy": "Always", "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+                "securityContext": {}, "schedulerName": "default-scheduler"
+            }
+        },
+        "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
+        "revisionHistoryLimit": 10,
+        "progressDeadlineSeconds": 600
+    });
+    assert_eq!(r.body["spec"], expected_spec);
+    assert_eq!(r.body["status"], json!({}));
+    assert_eq!(r.body["metadata"]["managedFields"][0]["manager"], "kubectl-create");
+    assert_eq!(s.get(&format!("{DEPLOYS}/web")).await.status, 404);
+}

@@ -145,7 +145,7 @@ fn a_pod_using_every_defaulted_part_gets_each_default() {
                     {"serviceAccountToken": {"expirationSeconds": 3600, "path": "token"}},
                     {"downwardAPI": {"items": [{"path": "ns", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}
                 ], "defaultMode": 420}},
-                {"name": "claim", "ephemeral": {"volumeClaimTemplate": {"metadata": {}, "spec": {
+                {"name": "claim", "ephemeral": {"volumeClaimTemplate": {"metadata": {"creationTimestamp": null}, "spec": {
                     "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}},
                     "volumeMode": "Filesystem"}}}}
             ],
@@ -223,7 +223,7 @@ fn a_deployment_created_by_kubectl_gets_upstreams_defaults() {
             "replicas": 1,
             "selector": {"matchLabels": {"app": "web"}},
             "template": {
-                "metadata": {"labels": {"app": "web"}},
+                "metadata": {"creationTimestamp": null, "labels": {"app": "web"}},
                 "spec": template_spec(json!([defaulted_container("nginx", "nginx:1.14", "IfNotPresent")]), "Always")
             },
             "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}},
@@ -249,7 +249,7 @@ fn a_statefulset_gets_upstreams_defaults_down_to_its_claim_templates() {
         "spec": {
             "serviceName": "nginx",
             "selector": {"matchLabels": {"app": "nginx"}},
-            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": {"containers": [{
+            "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "nginx"}}, "spec": {"containers": [{
                 "name": "nginx", "image": "registry.k8s.io/nginx-slim:0.24",
                 "ports": [{"containerPort": 80, "name": "web"}],
                 "volumeMounts": [{"name": "www", "mountPath": "/usr/share/nginx/html"}]
@@ -264,7 +264,7 @@ fn a_statefulset_gets_upstreams_defaults_down_to_its_claim_templates() {
         "spec": {
             "replicas": 1,
             "selector": {"matchLabels": {"app": "nginx"}},
-            "template": {"metadata": {"labels": {"app": "nginx"}}, "spec": template_spec(json!([{
+            "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "nginx"}}, "spec": template_spec(json!([{
                 "name": "nginx", "image": "registry.k8s.io/nginx-slim:0.24",
                 "ports": [{"name": "web", "containerPort": 80, "protocol": "TCP"}],
                 "resources": {},
@@ -274,7 +274,7 @@ fn a_statefulset_gets_upstreams_defaults_down_to_its_claim_templates() {
             }]), "Always")},
             "volumeClaimTemplates": [{
                 "kind": "PersistentVolumeClaim", "apiVersion": "v1",
-                "metadata": {"name": "www"},
+                "metadata": {"name": "www", "creationTimestamp": null},
                 "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}},
                          "volumeMode": "Filesystem"},
                 "status": {"phase": "Pending"}
@@ -316,7 +316,7 @@ fn a_daemonset_gets_upstreams_defaults() {
         "metadata": {"name": "fluentd", "namespace": "kube-system"},
         "spec": {
             "selector": {"matchLabels": {"name": "fluentd"}},
-            "template": {"metadata": {"labels": {"name": "fluentd"}}, "spec": {
+            "template": {"metadata": {"creationTimestamp": null, "labels": {"name": "fluentd"}}, "spec": {
                 "tolerations": [{"key": "node-role.kubernetes.io/control-plane", "operator": "Exists", "effect": "NoSchedule"}],
                 "containers": [{"name": "fluentd", "image": "quay.io/fluentd_elasticsearch/fluentd:v2.5.2",
                                 "volumeMounts": [{"name": "varlog", "mountPath": "/var/log"}]}],
@@ -329,7 +329,7 @@ fn a_daemonset_gets_upstreams_defaults() {
         "metadata": {"name": "fluentd", "namespace": "kube-system"},
         "spec": {
             "selector": {"matchLabels": {"name": "fluentd"}},
-            "template": {"metadata": {"labels": {"name": "fluentd"}}, "spec": {
+            "template": {"metadata": {"creationTimestamp": null, "labels": {"name": "fluentd"}}, "spec": {
                 "volumes": [{"name": "varlog", "hostPath": {"path": "/var/log", "type": ""}}],
                 "containers": [{
                     "name": "fluentd", "image": "quay.io/fluentd_elasticsearch/fluentd:v2.5.2", "resources": {},
@@ -378,7 +378,7 @@ fn a_job_created_by_kubectl_gets_upstreams_defaults() {
             "completions": 1,
             "backoffLimit": 6,
             "manualSelector": false,
-            "template": {"metadata": {}, "spec": template_spec(json!([{
+            "template": {"metadata": {"creationTimestamp": null}, "spec": template_spec(json!([{
                 "name": "pi", "image": "perl:5.34.0", "command": command, "resources": {},
                 "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
                 "imagePullPolicy": "IfNotPresent"
@@ -402,7 +402,7 @@ fn a_job_with_a_failure_policy_or_per_index_limits_gets_their_defaults() {
             "metadata": {"name": "j"},
             "spec": {"parallelism": 3, "backoffLimitPerIndex": 1, "completionMode": "Indexed", "completions": 3,
                      "podFailurePolicy": {"rules": [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]},
-                     "template": {"metadata": {"labels": {"app": "j"}}}}
+                     "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "j"}}}}
         }),
     );
     let spec = &got["spec"];
@@ -441,8 +441,8 @@ fn a_cronjob_created_by_kubectl_gets_upstreams_defaults_but_not_the_jobs() {
             "schedule": "*/1 * * * *",
             "concurrencyPolicy": "Allow",
             "suspend": false,
-            "jobTemplate": {"metadata": {"name": "hello"}, "spec": {"template": {
-                "metadata": {},
+            "jobTemplate": {"metadata": {"name": "hello", "creationTimestamp": null}, "spec": {"template": {
+                "metadata": {"creationTimestamp": null},
                 "spec": template_spec(json!([defaulted_container("hello", "busybox:1.28", "IfNotPresent")]), "OnFailure")
             }}},
             "successfulJobsHistoryLimit": 3,
@@ -458,7 +458,7 @@ fn a_replication_controller_takes_selector_and_labels_from_its_template() {
     let body = json!({
         "apiVersion": "v1", "kind": "ReplicationController",
         "metadata": {"name": "nginx"},
-        "spec": {"template": {"metadata": {"labels": {"app": "nginx"}},
+        "spec": {"template": {"metadata": {"creationTimestamp": null, "labels": {"app": "nginx"}},
                               "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}}}
     });
     let want = json!({
@@ -467,7 +467,7 @@ fn a_replication_controller_takes_selector_and_labels_from_its_template() {
         "spec": {
             "replicas": 1,
             "selector": {"app": "nginx"},
-            "template": {"metadata": {"labels": {"app": "nginx"}},
+            "template": {"metadata": {"creationTimestamp": null, "labels": {"app": "nginx"}},
                          "spec": template_spec(json!([defaulted_container("nginx", "nginx", "Always")]), "Always")}
         },
         "status": {"replicas": 0}
@@ -485,7 +485,7 @@ fn a_pod_template_gets_pod_spec_defaults_only() {
     );
     let want = json!({
         "metadata": {"name": "t"},
-        "template": {"metadata": {}, "spec": template_spec(json!([defaulted_container("c", "nginx:1", "IfNotPresent")]), "Always")}
+        "template": {"metadata": {"creationTimestamp": null}, "spec": template_spec(json!([defaulted_container("c", "nginx:1", "IfNotPresent")]), "Always")}
     });
     assert_json(&got, &want);
 }

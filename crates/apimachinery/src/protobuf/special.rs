@@ -49,7 +49,7 @@ pub(crate) fn decode(t: &ValueType, msg: Option<&[u8]>, depth: usize) -> Result<
         ValueType::Time | ValueType::MicroTime => {
             // Go reads an empty message as the zero time, which JSON prints as null.
             if b.is_empty() {
-                return Ok(None);
+                return Ok(Some(Value::Null));
             }
             let f = scalar_fields(b, "Timestamp", 2)?;
             let secs = varint(f[1], "Seconds")? as i64;
@@ -57,13 +57,13 @@ pub(crate) fn decode(t: &ValueType, msg: Option<&[u8]>, depth: usize) -> Result<
             if *t == ValueType::Time {
                 // Upstream drops the nanoseconds of a Time on read.
                 if secs == values::GO_ZERO_TIME_UNIX {
-                    return Ok(None);
+                    return Ok(Some(Value::Null));
                 }
                 return Ok(Some(Value::String(values::format_rfc3339(secs))));
             }
             let (secs, nanos) = values::normalize_unix(secs, nanos - nanos % 1000);
             if secs == values::GO_ZERO_TIME_UNIX && nanos == 0 {
-                return Ok(None);
+                return Ok(Some(Value::Null));
             }
             Ok(Some(Value::String(values::format_rfc3339_micro(secs, nanos))))
         }

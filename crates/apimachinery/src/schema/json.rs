@@ -244,9 +244,9 @@ fn zero_value(t: &ValueType) -> Option<Value> {
             Some(def) if def.items.is_none() => Value::Object(Map::new()),
             _ => return None,
         },
-        ValueType::Bytes | ValueType::Time | ValueType::MicroTime | ValueType::RawExtension | ValueType::FieldsV1 => {
-            return None
-        }
+        // A zero time is a struct Go prints as `null`, `omitempty` or not.
+        ValueType::Time | ValueType::MicroTime => Value::Null,
+        ValueType::Bytes | ValueType::RawExtension | ValueType::FieldsV1 => return None,
     })
 }
 

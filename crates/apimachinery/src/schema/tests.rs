@@ -171,8 +171,8 @@ fn fill_defaults_adds_what_go_would_print() {
     fill_defaults("apps", "v1", "Deployment", &mut deploy);
     assert_eq!(deploy["status"], json!({}));
     assert_eq!(deploy["spec"]["strategy"], json!({}));
-    assert_eq!(deploy["spec"]["template"]["metadata"], json!({}));
+    assert_eq!(deploy["spec"]["template"]["metadata"], json!({"creationTimestamp": null}));
     assert_eq!(deploy["spec"]["template"]["spec"]["containers"][0]["resources"], json!({}));
     assert!(deploy["spec"].get("replicas").is_none());
-    assert!(deploy["metadata"].get("creationTimestamp").is_none());
+    assert_eq!(deploy["metadata"]["creationTimestamp"], serde_json::Value::Null, "a zero time prints as null");
 }

@@ -162,10 +162,7 @@ pub async fn persist_create(
         let name = meta::name(&obj).to_string();
         let subject = Api::subject(res, &name);
         if dry_run {
-            return StoredObject::from_value(stored, obj, 0).map_err(ApiError::internal).map(|mut o| {
-                o.revision = 0;
-                o
-            });
+            return StoredObject::unstored(stored, obj).map_err(ApiError::internal);
         }
         let key = api.layout.key(res, meta::namespace(&obj), &name);
         let bytes = to_bytes(&mut obj)?;
