@@ -302,9 +302,9 @@ fn body_gvk(config: &Value) -> (String, String, String) {
 /// onto `live` (`None` to create). Returns the object to store, managedFields updated.
 ///
 /// Errors as upstream: 400 for a body of another kind (`invalid object type: ...`) or with
-/// managedFields (`metadata.managedFields must be nil`), 500 (reason unset) for a body the
-/// schema rejects (`failed to create typed patch object (...): .spec.foo: field not declared
-/// in schema`), and 409 `Conflict` (`Apply failed with N conflict(s): ...`) when `force` is
+/// managedFields (`metadata.managedFields must be nil`), 400 for a body the schema rejects
+/// (`failed to create typed patch object (...): .spec.foo: field not declared in schema`;
+/// upstream answers that with a 500, but the body is the client's mistake), and 409 `Conflict` (`Apply failed with N conflict(s): ...`) when `force` is
 /// not set and other managers own fields the body changes.
 pub fn apply(
     gvk: Gvk<'_>,
@@ -345,7 +345,8 @@ pub fn apply(
     if let TypeRef::Struct(_) = ctx.root {
         if let Err(e) = validate(ctx.root, &config, false) {
             let meta = |f: &str| config.pointer(&format!("/metadata/{f}")).and_then(Value::as_str).unwrap_or("");
-            return Err(internal(format!(
+            // Upstream answers a 500; the body is the client's mistake, so this is a 400.
+            return Err(ApiError::bad_request(format!(
                 "failed to create typed patch object ({}/{}; {}): {e}",
                 meta("namespace"),
                 meta("name"),

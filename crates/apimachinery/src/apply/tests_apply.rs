@@ -286,7 +286,7 @@ fn apply_bodies_the_schema_rejects_fail_like_upstream() {
     let mut config = deployment(1, nginx());
     config["spec"]["bogus"] = json!(1);
     let err = apply(DEPLOY, None, &config, "m", false, "", T0).unwrap_err();
-    assert_eq!(err.code, 500);
+    assert_eq!(err.code, 400);
     assert_eq!(
         err.message,
         "failed to create typed patch object (default/web; apps/v1, Kind=Deployment): .spec.bogus: field not declared in schema"
