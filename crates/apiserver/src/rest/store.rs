@@ -83,19 +83,6 @@ pub fn validate(
         (Some(old), Part::Main) => validation::validate_update(group, version, kind, obj, old),
         (Some(old), Part::Status) => validation::validate_status_update(group, version, kind, obj, old),
     };
-    // Until the per-kind rules cover object metadata, the name rule is checked here.
-    if !causes.iter().any(|c| c.field == "metadata.name") {
-        let name = meta::name(obj);
-        if name.is_empty() {
-            causes.push(Cause::new(
-                "FieldValueRequired",
-                "Required value: name or generateName is required",
-                "metadata.name",
-            ));
-        } else {
-            causes.extend(validation::validate_name(strategy.name_rule, name, "metadata.name"));
-        }
-    }
     causes.extend(match old {
         None => strategy.hooks.validate(obj),
         Some(old) => strategy.hooks.validate_update(obj, old),

@@ -14,56 +14,7 @@
 //! rules; status updates likewise with the kind's status rules. Identical causes are reported
 //! once (upstream's message is deduplicated the same way).
 //!
-//! # Coverage
-//!
-//! Every kind gets ObjectMeta checks: name required unless generated, name rule, generateName
-//! prefix, namespace required (namespaced) or forbidden (cluster-scoped), label keys and values,
-//! annotation keys and 256 KiB total, finalizer names (and orphan + foregroundDeletion), owner
-//! references (one controller), managedFields, non-negative generation; on update name,
-//! namespace, uid, creationTimestamp, deletionTimestamp and deletionGracePeriodSeconds are
-//! immutable, generation may not decrease, and no finalizer may be added while deleting.
-//!
-//! | Kind | Name rule | Create / spec | Update | Status |
-//! |---|---|---|---|---|
-//! | Pod | DNS subdomain | full PodSpec: containers (name, image, ports 1-65535 and unique names, env names and valueFrom, envFrom, probes with exactly one handler, lifecycle, resources parse, non-negative, requests <= limits, volume mounts/devices), init and ephemeral containers, volumes (exactly one source, unique DNS-label names, per-source fields), restartPolicy, dnsPolicy and dnsConfig, security contexts, affinity, tolerations, topology spread, host aliases, gates, OS | only container images, activeDeadlineSeconds (decrease), added tolerations, removed scheduling gates, gated node selector/affinity additions, grace period from negative to 1 | nodeName unchanged, qosClass immutable, no terminated->running, pod/host IPs, conditions |
-//! | PodTemplate | DNS subdomain | template as a pod template | same | - |
-//! | ReplicationController | DNS subdomain | selector required, matches template, replicas >= 0, template restartPolicy Always | same | counters >= 0 and <= replicas |
-//! | Deployment | DNS subdomain | replicas, selector required/non-empty/matching, template, strategy (Recreate/RollingUpdate, maxSurge/maxUnavailable), minReadySeconds, revisionHistoryLimit, progressDeadlineSeconds | + selector immutable | counters, collisionCount not decremented |
-//! | ReplicaSet | DNS subdomain | replicas, minReadySeconds, selector, template | + selector immutable | counters |
-//! | StatefulSet | DNS subdomain | podManagementPolicy, updateStrategy, PVC retention policy, replicas, ordinals, selector, template labels/annotations (upstream does not validate its pod spec) | only replicas, ordinals, template, updateStrategy, retention policy, minReadySeconds may change | counters, collisionCount |
-//! | DaemonSet | DNS subdomain | selector matching, template, updateStrategy (maxSurge xor maxUnavailable) | + selector immutable | counters |
-//! | ControllerRevision | DNS subdomain | data required, revision >= 0 | data immutable | - |
-//! | Job | DNS subdomain | generated selector/labels, selector matching, parallelism/completions/backoffLimit/activeDeadlineSeconds >= 0, completionMode (Indexed rules), backoffLimitPerIndex/maxFailedIndexes, podFailurePolicy, successPolicy, podReplacementPolicy, template (restartPolicy OnFailure/Never) | completions (elastic Indexed), selector, template (scheduling directives while suspended), completionMode, podFailurePolicy, backoffLimitPerIndex, managedBy immutable | counters >= 0 |
-//! | CronJob | DNS subdomain, <= 52 chars | schedule (robfig/cron grammar), no TZ in schedule, timeZone, concurrencyPolicy, job template (no selector), history limits | same (TZ kept if already present) | - |
-//! | Service | DNS-1035 label | ports (required, names, 1-65535, protocol, targetPort, appProtocol, duplicates), type, clusterIP(s)/ipFamilies/ipFamilyPolicy, externalName, sessionAffinity(Config), externalIPs, nodePorts, source ranges, allocateLoadBalancerNodePorts, loadBalancerClass, traffic policies, healthCheckNodePort | cluster IPs and IP families only added/released, loadBalancerClass, healthCheckNodePort | load balancer ingress |
-//! | Endpoints | DNS subdomain | subsets: addresses, IPs (no special), hostnames, ports | same | - |
-//! | Node | DNS subdomain | taints (unique key+effect), podCIDRs (dual stack), capacity/allocatable quantities | podCIDRs and providerID set once, externalID fixed, addresses unique | same as update |
-//! | Namespace | DNS label | spec.finalizers names | - | phase Active/Terminating |
-//! | ConfigMap | DNS subdomain | data/binaryData keys, no key in both, 1 MiB total | immutable: data/binaryData fixed, flag kept | - |
-//! | Secret | DNS subdomain | data keys, base64, 1 MiB, per-type required keys (service-account-token, dockercfg(json) JSON, basic-auth, ssh-auth, tls) | type immutable; immutable: data fixed, flag kept | - |
-//! | ServiceAccount | DNS subdomain | metadata, field types | same | - |
-//! | PersistentVolume | DNS subdomain | accessModes, capacity (storage only, > 0), reclaim policy, exactly one source with its required fields, local needs nodeAffinity, node affinity, storageClassName, volumeMode | source (bar CSI controllerExpandSecretRef), volumeMode, nodeAffinity immutable | - |
-//! | PersistentVolumeClaim | DNS subdomain | accessModes, selector, storage request > 0, storageClassName, volumeMode, dataSource(Ref) | spec immutable except volumeName once, storage class upgrade from annotation/nil, and resources.requests when bound; shrink below capacity refused; volumeMode immutable | accessModes, capacity |
-//! | LimitRange | DNS subdomain | types, resource names, min <= default(Request) <= max, ratio >= 1 and <= max/min, PVC storage bound | same | - |
-//! | ResourceQuota | DNS subdomain | hard resource names and quantities, scopes (known, valid for resources, not conflicting), scopeSelector | + scopes immutable | hard/used |
-//! | Event (core/v1, events.k8s.io) | (generic) | involvedObject namespace, reporting fields for new-style events, field lengths | same | - |
-//! | Binding | (generic) | target kind Node, target name | - | - |
-//! | HorizontalPodAutoscaler | DNS subdomain | min/max replicas, scaleTargetRef, metrics (one source of the given type, targets), behavior policies | same (minReplicas 0 kept) | currentReplicas/desiredReplicas >= 0 |
-//! | PodDisruptionBudget | (generic) | minAvailable xor maxUnavailable, int or percent <= 100%, selector, unhealthyPodEvictionPolicy | same | conditions, counters |
-//! | Ingress | DNS subdomain | defaultBackend or rules, hosts (wildcards, no IPs), paths (pathType rules), backends (service xor resource, port name xor number), TLS hosts and secretName, ingressClassName vs annotation | same | load balancer ingress |
-//! | IngressClass | DNS subdomain | controller (domain-prefixed path, <= 250), parameters (scope, namespace) | controller immutable | - |
-//! | NetworkPolicy | DNS subdomain | podSelector, ports (protocol, port/endPort), peers (one kind, ipBlock except within cidr), policyTypes | same | - |
-//! | EndpointSlice | DNS subdomain | addressType, endpoints (addresses per type, limits, nodeName, hostname, topology), ports (names unique, protocol, appProtocol) | addressType immutable | - |
-//! | Lease | DNS subdomain | leaseDurationSeconds > 0, leaseTransitions >= 0, strategy/preferredHolder | same | - |
-//! | Role / ClusterRole | path segment | rules (verbs; resources xor nonResourceURLs), aggregationRule selectors | same | - |
-//! | RoleBinding / ClusterRoleBinding | path segment | roleRef (group, kind, name), subjects (kind, apiGroup, namespace) | + roleRef immutable | - |
-//! | StorageClass | DNS subdomain | provisioner, parameters, reclaimPolicy, volumeBindingMode, allowedTopologies | parameters, provisioner, reclaimPolicy, volumeBindingMode immutable | - |
-//! | CSIDriver | (generic) + CSI driver name | attachRequired, podInfoOnMount, storageCapacity, fsGroupPolicy, requiresRepublish required, tokenRequests, volumeLifecycleModes | attachRequired, volumeLifecycleModes immutable | - |
-//! | CSINode | DNS subdomain | drivers (name, unique, nodeID, topologyKeys, allocatable) | nodeID/topologyKeys of kept drivers immutable | - |
-//! | VolumeAttachment | DNS subdomain | attacher, exactly one source, nodeName | spec immutable | - |
-//! | PriorityClass | DNS subdomain | reserved `system-` names, value <= 1e9, preemptionPolicy | value and preemptionPolicy immutable | - |
-//! | CertificateSigningRequest | DNS subdomain | request is a PEM CSR, usages (known, unique), signerName, expirationSeconds | same | conditions |
-//! | Validating/MutatingWebhookConfiguration | DNS subdomain | webhook names (qualified, unique), rules, policies, sideEffects, timeout, selectors, clientConfig (url xor service), admissionReviewVersions | same | - |
+//! What is covered per kind is listed in `docs/validation-and-defaults.md`.
 
 mod access;
 mod batch;
