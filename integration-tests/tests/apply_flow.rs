@@ -145,6 +145,10 @@ fn apply_loop(flavour: &str) {
     k.ok(&["label", "deploy", "web", "team=blue"]);
     k.ok(&["label", "deploy", "web", "team-"]);
     assert!(!jsonpath(&k, "deploy/web", "{.metadata.labels}").contains("team"));
+    // kubectl edit, with a non-interactive editor, sends a strategic merge patch too.
+    let edit = k.run_with_env(&["edit", "deployment/web"], None, &[("KUBE_EDITOR", "sed -i s/nginx:1.17/nginx:1.18/")]);
+    assert!(edit.success, "{}", edit.stderr);
+    assert_eq!(jsonpath(&k, "deploy/web", "{.spec.template.spec.containers[0].image}"), "nginx:1.18");
     k.ok(&["rollout", "restart", "deployment/web"]);
     assert!(!jsonpath(&k, "deploy/web", "{.spec.template.metadata.annotations.kubectl\\.kubernetes\\.io/restartedAt}")
         .is_empty());

@@ -286,7 +286,13 @@ impl Kubectl {
     }
 
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_with_env(args, stdin, &[])
+    }
+
+    /// Runs with extra environment variables (e.g. `KUBE_EDITOR` for `kubectl edit`).
+    pub fn run_with_env(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Output {
         let mut cmd = Command::new(&self.binary);
+        cmd.envs(env.iter().copied());
         cmd.args(args)
             .env("KUBECONFIG", &self.kubeconfig)
             .env("HOME", self.home.path())
