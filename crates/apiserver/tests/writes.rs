@@ -214,3 +214,47 @@ async fn validation_reports_every_problem_with_its_path() {
         assert!(fields.iter().any(|f| f == expected), "{expected} missing from {fields:?}");
     }
 }
+
+#[tokio::test]
+async fn eviction_respects_pod_disruption_budgets() {
+    let s = Server::start().await;
+    let pods = "/api/v1/namespaces/default/pods";
+    let pdbs = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    let eviction = |name: &str| json!({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name}});
+    // No budget: the pod simply goes.
+    s.post(pods, &common::pod("free", &[("app", "other")])).await;
+    let r = s.post(&format!("{pods}/free/eviction"), &eviction("free")).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    assert_eq!(s.get(&format!("{pods}/free")).await.status, 404);
+    // A running pod guarded by a budget that allows no disruption stays.
+    let mut guarded = common::pod("guarded", &[("app", "db")]);
+    guarded["spec"]["nodeName"] = json!("n1");
+    s.post(pods, &guarded).await;
+    s.patch(
+        &format!("{pods}/guarded/status"),
+        "application/merge-patch+json",
+        &json!({"status": {"phase": "Running"}}),
+    )
+    .await;
+    let pdb = json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "db"},
+        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "db"}}}});
+    let created = s.post(pdbs, &pdb).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let status = |allowed: i64| json!({"status": {"observedGeneration": 1, "disruptionsAllowed": allowed, "currentHealthy": 1, "desiredHealthy": 1, "expectedPods": 1}});
+    s.patch(&format!("{pdbs}/db/status"), "application/merge-patch+json", &status(0)).await;
+    let refused = s.post(&format!("{pods}/guarded/eviction"), &eviction("guarded")).await;
+    assert_eq!(refused.status, 429, "{}", refused.text);
+    assert_eq!(refused.body["details"]["causes"][0]["reason"], "DisruptionBudget");
+    assert_eq!(s.get(&format!("{pods}/guarded")).await.status, 200);
+    // Once the budget allows one disruption, the eviction takes it.
+    s.patch(&format!("{pdbs}/db/status"), "application/merge-patch+json", &status(1)).await;
+    let allowed = s.post(&format!("{pods}/guarded/eviction"), &eviction("guarded")).await;
+    assert_eq!(allowed.status, 201, "{}", allowed.text);
+    let budget = s.get(&format!("{pdbs}/db")).await;
+    assert_eq!(budget.body["status"]["disruptionsAllowed"], 0);
+    assert!(budget.body["status"]["disruptedPods"]["guarded"].is_string());
+    assert!(
+        s.get(&format!("{pods}/guarded")).await.body["metadata"]["deletionTimestamp"].is_string(),
+        "a bound pod is deleted gracefully"
+    );
+}

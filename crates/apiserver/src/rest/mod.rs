@@ -3,6 +3,7 @@
 
 mod body;
 pub mod convert;
+mod eviction;
 mod filter;
 mod paging;
 mod patch;
@@ -130,6 +131,7 @@ pub async fn handle(
         ("scale", Verb::Update) => subresources::write_scale(&api, &req, false).await,
         ("scale", Verb::Patch) => subresources::write_scale(&api, &req, true).await,
         ("binding", Verb::Create) => subresources::bind(&api, &req).await,
+        ("eviction", Verb::Create) => eviction::evict(&api, &req).await,
         ("finalize", Verb::Update) => subresources::finalize_namespace(&api, &req).await,
         ("log" | "exec" | "attach" | "portforward" | "proxy", _) => subresources::kubelet_subresource(&api, &req).await,
         _ => Err(ApiError::new(
