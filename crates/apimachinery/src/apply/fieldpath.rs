@@ -16,8 +16,8 @@ pub enum PathElement {
     Field(String),
     /// An item of an associative list, by its key fields (sorted by name).
     Key(Vec<(String, Value)>),
-    /// An item of a set-like list, by its (scalar) value.
-    Value(Value),
+    /// An item of a set-like list, by its (scalar) value (boxed: path elements stay small).
+    Value(Box<Value>),
     /// An item of an atomic list by position (only in error paths and foreign sets).
     Index(i64),
 }
@@ -360,6 +360,7 @@ pub fn serialize_element(pe: &PathElement) -> String {
     let mut out = String::new();
     match pe {
         PathElement::Field(name) => {
+            out.reserve_exact(name.len() + 2);
             out.push_str("f:");
             out.push_str(name);
         }
@@ -407,7 +408,7 @@ pub fn deserialize_element(s: &str) -> Result<PathElement, ElementError> {
     match b[0] {
         b'f' => Ok(PathElement::Field(rest.to_string())),
         b'v' => serde_json::from_str::<Value>(rest)
-            .map(PathElement::Value)
+            .map(|v| PathElement::Value(Box::new(v)))
             .map_err(|e| ElementError::Invalid(format!("parsing value {rest:?}: {e}"))),
         b'k' => match serde_json::from_str::<Value>(rest) {
             Ok(Value::Object(m)) => Ok(PathElement::key(m.into_iter().collect())),
@@ -428,12 +429,12 @@ pub fn set_to_fields(set: &Set) -> Value {
 }
 
 fn emit(set: &Set, include_self: bool) -> Map<String, Value> {
-    let mut out = Map::new();
+    let members = set.members();
+    let children = set.children();
+    let mut out = Map::with_capacity(usize::from(include_self) + members.len() + children.len());
     if include_self && !set.is_empty() {
         out.insert(".".into(), Value::Object(Map::new()));
     }
-    let members = set.members();
-    let children = set.children();
     let (mut mi, mut ci) = (0, 0);
     while mi < members.len() || ci < children.len() {
         let order = match (members.get(mi), children.get(ci)) {

@@ -42,25 +42,27 @@ fn category(v: &Value) -> Category {
 }
 
 fn resolve<'a>(tr: TypeRef<'a>, l: Option<&Value>, r: Option<&Value>) -> Walk<'a> {
-    let present: Vec<&Value> = [l, r].into_iter().flatten().filter(|v| !v.is_null()).collect();
+    // The values that are there and not null, left first.
+    let (l, r) = (l.filter(|v| !v.is_null()), r.filter(|v| !v.is_null()));
     let mut s = shape(tr);
     if let Shape::Deduced = s {
-        match present.as_slice() {
-            [a, b] if category(a) != category(b) => return Walk::Leaf,
-            [a, ..] => s = deduce(s, Some(a)),
-            [] => return Walk::Leaf,
+        match (l, r) {
+            (Some(a), Some(b)) if category(a) != category(b) => return Walk::Leaf,
+            (Some(a), _) | (None, Some(a)) => s = deduce(s, Some(a)),
+            (None, None) => return Walk::Leaf,
         }
     }
+    let all = |test: fn(&Value) -> bool| l.is_none_or(test) && r.is_none_or(test);
     match s {
         Shape::Struct { atomic: false, .. } | Shape::Map { atomic: false, .. } => {
-            if present.iter().all(|v| v.is_object()) {
+            if all(Value::is_object) {
                 Walk::Fields(s)
             } else {
                 Walk::Leaf
             }
         }
         Shape::List { elem, rel: rel @ (ListRel::Set | ListRel::Map(_)) } => {
-            if present.iter().all(|v| v.is_array()) {
+            if all(Value::is_array) {
                 Walk::Items(elem, rel)
             } else {
                 Walk::Leaf
@@ -245,85 +247,237 @@ impl Comparison {
         if fields.is_empty() {
             return;
         }
-        self.added = self.added.recursive_difference(fields);
-        self.modified = self.modified.recursive_difference(fields);
-        self.removed = self.removed.recursive_difference(fields);
+        self.added.subtract_recursive(fields);
+        self.modified.subtract_recursive(fields);
+        self.removed.subtract_recursive(fields);
     }
 }
 
 /// Compares `lhs` (old) with `rhs` (new).
 pub fn compare(tr: TypeRef<'_>, lhs: &Value, rhs: &Value) -> Result<Comparison, String> {
-    let mut c = Comparison::default();
-    let mut path = Vec::new();
-    compare_walk(tr, Some(lhs), Some(rhs), &mut path, &mut c, 0)?;
-    Ok(c)
+    let mut below = Level::default();
+    compare_walk(tr, Some(lhs), Some(rhs), 0, &mut below)?;
+    Ok(below.finish())
 }
 
-fn compare_leaf(l: Option<&Value>, r: Option<&Value>, path: &[PathElement], c: &mut Comparison) {
-    match (l, r) {
-        (None, _) => c.added.insert(path),
-        (_, None) => c.removed.insert(path),
-        (Some(a), Some(b)) if !values_equal(a, b) => c.modified.insert(path),
-        _ => {}
+/// What a comparison says about a node itself (its path joins these sets).
+#[derive(Default, Clone, Copy)]
+struct Mark {
+    added: bool,
+    modified: bool,
+    removed: bool,
+}
+
+impl Mark {
+    fn any(self) -> bool {
+        self.added || self.modified || self.removed
     }
 }
 
+/// One set of a comparison under construction: members and children in walk order.
+#[derive(Default)]
+struct Parts {
+    members: Vec<PathElement>,
+    children: Vec<(PathElement, Set)>,
+}
+
+impl Parts {
+    fn is_empty(&self) -> bool {
+        self.members.is_empty() && self.children.is_empty()
+    }
+
+    fn finish(self) -> Set {
+        Set::from_parts(self.members, self.children)
+    }
+}
+
+/// The three sets below one node under construction, relative to it.
+#[derive(Default)]
+struct Level {
+    added: Parts,
+    modified: Parts,
+    removed: Parts,
+}
+
+impl Level {
+    fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.modified.is_empty() && self.removed.is_empty()
+    }
+
+    /// Records the child named `pe` (made only when there is something to record): its
+    /// mark, and what changed below it, which `below` hands over (it is left empty).
+    fn record(&mut self, pe: impl FnOnce() -> PathElement, mark: Mark, below: &mut Level) {
+        let deep = !below.is_empty();
+        if !mark.any() && !deep {
+            return;
+        }
+        let mut pe = Some(pe());
+        if !deep {
+            // The common case: a leaf that changed. It joins exactly one set.
+            for (flag, parts) in
+                [(mark.added, &mut self.added), (mark.modified, &mut self.modified), (mark.removed, &mut self.removed)]
+            {
+                if flag {
+                    let pe = if mark.added as u8 + mark.modified as u8 + mark.removed as u8 == 1 {
+                        pe.take()
+                    } else {
+                        pe.clone()
+                    };
+                    parts.members.extend(pe);
+                }
+            }
+            return;
+        }
+        let uses = [
+            (mark.added, &mut self.added, std::mem::take(&mut below.added)),
+            (mark.modified, &mut self.modified, std::mem::take(&mut below.modified)),
+            (mark.removed, &mut self.removed, std::mem::take(&mut below.removed)),
+        ];
+        // The element is cloned for all uses but the last, which takes it.
+        let mut left = uses.iter().map(|(flag, _, sub)| usize::from(*flag) + usize::from(!sub.is_empty())).sum::<usize>();
+        let mut take = |left: &mut usize| {
+            *left -= 1;
+            if *left == 0 {
+                pe.take()
+            } else {
+                pe.clone()
+            }
+        };
+        for (flag, parts, sub) in uses {
+            if flag {
+                parts.members.extend(take(&mut left));
+            }
+            if !sub.is_empty() {
+                if let Some(pe) = take(&mut left) {
+                    parts.children.push((pe, sub.finish()));
+                }
+            }
+        }
+    }
+
+    fn finish(self) -> Comparison {
+        Comparison { added: self.added.finish(), modified: self.modified.finish(), removed: self.removed.finish() }
+    }
+}
+
+fn compare_leaf(l: Option<&Value>, r: Option<&Value>) -> Mark {
+    match (l, r) {
+        (None, _) => Mark { added: true, ..Mark::default() },
+        (_, None) => Mark { removed: true, ..Mark::default() },
+        (Some(a), Some(b)) if !values_equal(a, b) => Mark { modified: true, ..Mark::default() },
+        _ => Mark::default(),
+    }
+}
+
+/// Compares `l` with `r` at `tr`: returns the mark of the node, and adds what changed below
+/// it to `below` (which the caller passes in empty).
 fn compare_walk(
     tr: TypeRef<'_>,
     l: Option<&Value>,
     r: Option<&Value>,
-    path: &mut Vec<PathElement>,
-    c: &mut Comparison,
     depth: usize,
-) -> Result<(), String> {
+    below: &mut Level,
+) -> Result<Mark, String> {
     if depth > MAX_DEPTH {
         return Err(too_deep());
     }
     match resolve(tr, l, r) {
-        Walk::Leaf => {
-            compare_leaf(l, r, path, c);
-            return Ok(());
-        }
+        Walk::Leaf => return Ok(compare_leaf(l, r)),
         Walk::Fields(s) => {
             let (lm, rm) = (as_object(l), as_object(r));
             if lm.is_none_or(Map::is_empty) && rm.is_none_or(Map::is_empty) {
-                compare_leaf(l, r, path, c);
-                return Ok(());
+                return Ok(compare_leaf(l, r));
             }
-            let keys = lm
-                .into_iter()
-                .flat_map(|m| m.keys())
-                .chain(rm.into_iter().flat_map(|m| m.keys()).filter(|k| !lm.is_some_and(|m| m.contains_key(*k))));
-            for k in keys {
-                let (child, _) = member_type(&s, k);
-                path.push(PathElement::Field(k.clone()));
-                compare_walk(child, lm.and_then(|m| m.get(k)), rm.and_then(|m| m.get(k)), path, c, depth + 1)?;
-                path.pop();
+            let mut child = Level::default();
+            // Members both maps hold at the same position (the usual case for two objects
+            // in Go shape) are paired without hashing; the rest is looked up.
+            let aligned = match (lm, rm) {
+                (Some(lm), Some(rm)) => lm.keys().zip(rm.keys()).take_while(|(a, b)| a == b).count(),
+                _ => 0,
+            };
+            if let Some(lm) = lm {
+                let mut rest = rm.map(|m| m.values());
+                for (i, (k, lv)) in lm.iter().enumerate() {
+                    let (child_tr, _) = member_type(&s, k);
+                    let rv = match &mut rest {
+                        Some(values) if i < aligned => values.next(),
+                        _ => rm.and_then(|m| m.get(k)),
+                    };
+                    let mark = compare_walk(child_tr, Some(lv), rv, depth + 1, &mut child)?;
+                    below.record(|| PathElement::Field(k.clone()), mark, &mut child);
+                }
+            }
+            if let Some(rm) = rm {
+                for (k, rv) in rm.iter().skip(aligned) {
+                    if lm.is_some_and(|m| m.contains_key(k)) {
+                        continue;
+                    }
+                    let (child_tr, _) = member_type(&s, k);
+                    let mark = compare_walk(child_tr, None, Some(rv), depth + 1, &mut child)?;
+                    below.record(|| PathElement::Field(k.clone()), mark, &mut child);
+                }
             }
         }
         Walk::Items(elem, rel) => {
             let (la, ra) = (as_array(l), as_array(r));
             if la.is_none_or(Vec::is_empty) && ra.is_none_or(Vec::is_empty) {
-                compare_leaf(l, r, path, c);
-                return Ok(());
+                return Ok(compare_leaf(l, r));
             }
-            compare_items(
-                elem,
-                rel,
-                la.map_or(&[][..], Vec::as_slice),
-                ra.map_or(&[][..], Vec::as_slice),
-                path,
-                c,
-                depth,
-            )?;
+            compare_items(elem, rel, la.map_or(&[][..], Vec::as_slice), ra.map_or(&[][..], Vec::as_slice), below, depth)?;
         }
     }
-    match (l, r) {
-        (None, _) => c.added.insert(path),
-        (_, None) => c.removed.insert(path),
-        _ => {}
+    Ok(match (l, r) {
+        (None, _) => Mark { added: true, ..Mark::default() },
+        (_, None) => Mark { removed: true, ..Mark::default() },
+        _ => Mark::default(),
+    })
+}
+
+/// The items of both lists that share one path element, in list order.
+struct Group<'a> {
+    pe: &'a PathElement,
+    lhs: Vec<&'a Value>,
+    rhs: Vec<&'a Value>,
+}
+
+/// Groups items by path element: groups in order of first appearance on the left, then of
+/// first appearance on the right (upstream's order of comparison).
+fn group_items<'a>(
+    lhs_pes: &'a [PathElement],
+    litems: &'a [Value],
+    rhs_pes: &'a [PathElement],
+    ritems: &'a [Value],
+) -> Vec<Group<'a>> {
+    let mut groups: Vec<Group<'a>> = Vec::with_capacity(lhs_pes.len().max(rhs_pes.len()));
+    // Short lists are searched; long ones get an index.
+    let mut index: Option<BTreeMap<&'a PathElement, usize>> =
+        (lhs_pes.len() + rhs_pes.len() > 16).then(BTreeMap::new);
+    let find = |groups: &[Group<'a>], index: &Option<BTreeMap<&'a PathElement, usize>>, pe: &PathElement| match index
+    {
+        Some(index) => index.get(pe).copied(),
+        None => groups.iter().position(|g| g.pe == pe),
+    };
+    for (right, pes, items) in [(false, lhs_pes, litems), (true, rhs_pes, ritems)] {
+        for (pe, item) in pes.iter().zip(items) {
+            let at = match find(&groups, &index, pe) {
+                Some(at) => at,
+                None => {
+                    groups.push(Group { pe, lhs: Vec::new(), rhs: Vec::new() });
+                    if let Some(index) = &mut index {
+                        index.insert(pe, groups.len() - 1);
+                    }
+                    groups.len() - 1
+                }
+            };
+            let g = &mut groups[at];
+            if right {
+                g.rhs.push(item);
+            } else {
+                g.lhs.push(item);
+            }
+        }
     }
-    Ok(())
+    groups
 }
 
 fn compare_items(
@@ -331,56 +485,39 @@ fn compare_items(
     rel: ListRel<'_>,
     litems: &[Value],
     ritems: &[Value],
-    path: &mut Vec<PathElement>,
-    c: &mut Comparison,
+    below: &mut Level,
     depth: usize,
 ) -> Result<(), String> {
     let lhs_pes = elements(rel, elem, litems)?;
     let rhs_pes = elements(rel, elem, ritems)?;
-    let mut order: Vec<&PathElement> = Vec::new();
-    let mut lvalues: BTreeMap<&PathElement, Vec<&Value>> = BTreeMap::new();
-    for (pe, item) in lhs_pes.iter().zip(litems) {
-        let slot = lvalues.entry(pe).or_default();
-        if slot.is_empty() {
-            order.push(pe);
-        }
-        slot.push(item);
-    }
-    let mut rvalues: BTreeMap<&PathElement, Vec<&Value>> = BTreeMap::new();
-    for (pe, item) in rhs_pes.iter().zip(ritems) {
-        let slot = rvalues.entry(pe).or_default();
-        if slot.is_empty() && !lvalues.contains_key(pe) {
-            order.push(pe);
-        }
-        slot.push(item);
-    }
-    let none: Vec<&Value> = Vec::new();
-    for pe in order {
-        let ll = lvalues.get(pe).unwrap_or(&none);
-        let rl = rvalues.get(pe).unwrap_or(&none);
-        path.push(pe.clone());
-        match (ll.len(), rl.len()) {
-            (0, 0) => {}
-            (0 | 1, 0 | 1) => compare_walk(elem, ll.first().copied(), rl.first().copied(), path, c, depth + 1)?,
-            (2.., 2..) => {
-                if ll.len() != rl.len() || ll.iter().zip(rl.iter()).any(|(a, b)| !values_equal(a, b)) {
-                    c.modified.insert(path);
-                }
-            }
+    let mut child = Level::default();
+    for g in group_items(&lhs_pes, litems, &rhs_pes, ritems) {
+        let (ll, rl) = (&g.lhs, &g.rhs);
+        let mark = match (ll.len(), rl.len()) {
+            (0, 0) => Mark::default(),
+            (0 | 1, 0 | 1) => compare_walk(elem, ll.first().copied(), rl.first().copied(), depth + 1, &mut child)?,
+            (2.., 2..) => Mark {
+                modified: ll.len() != rl.len() || ll.iter().zip(rl.iter()).any(|(a, b)| !values_equal(a, b)),
+                ..Mark::default()
+            },
             (2.., _) => {
-                if let Some(first) = rl.first() {
-                    compare_walk(elem, None, Some(first), path, c, depth + 1)?;
-                }
-                c.removed.insert(path);
+                let mut mark = match rl.first() {
+                    Some(first) => compare_walk(elem, None, Some(first), depth + 1, &mut child)?,
+                    None => Mark::default(),
+                };
+                mark.removed = true;
+                mark
             }
             (_, _) => {
-                if let Some(first) = ll.first() {
-                    compare_walk(elem, Some(first), None, path, c, depth + 1)?;
-                }
-                c.added.insert(path);
+                let mut mark = match ll.first() {
+                    Some(first) => compare_walk(elem, Some(first), None, depth + 1, &mut child)?,
+                    None => Mark::default(),
+                };
+                mark.added = true;
+                mark
             }
-        }
-        path.pop();
+        };
+        below.record(|| g.pe.clone(), mark, &mut child);
     }
     Ok(())
 }

@@ -33,17 +33,24 @@ mod lastapplied;
 pub mod managed;
 pub mod merge;
 pub mod set;
+mod shape;
 pub mod typed;
 mod updater;
 
 #[cfg(test)]
+mod reference;
+#[cfg(test)]
 mod tests_apply;
+#[cfg(test)]
+mod tests_equivalence;
 #[cfg(test)]
 mod tests_fieldpath;
 #[cfg(test)]
 mod tests_fuzz;
 #[cfg(test)]
 mod tests_update;
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
@@ -82,30 +89,33 @@ fn path(parts: &[&str]) -> Vec<PathElement> {
 }
 
 /// Fields no manager ever owns (upstream's `stripmeta.go`).
-fn strip_set() -> Set {
-    let mut s = Set::new();
-    for p in [&["apiVersion"][..], &["kind"], &["metadata"]] {
-        s.insert(&path(p));
-    }
-    for f in [
-        "name",
-        "namespace",
-        "creationTimestamp",
-        "selfLink",
-        "uid",
-        "clusterName",
-        "generation",
-        "managedFields",
-        "resourceVersion",
-    ] {
-        s.insert(&path(&["metadata", f]));
-    }
-    s
+fn strip_set() -> &'static Set {
+    static STRIP: std::sync::OnceLock<Set> = std::sync::OnceLock::new();
+    STRIP.get_or_init(|| {
+        let mut s = Set::new();
+        for p in [&["apiVersion"][..], &["kind"], &["metadata"]] {
+            s.insert(&path(p));
+        }
+        for f in [
+            "name",
+            "namespace",
+            "creationTimestamp",
+            "selfLink",
+            "uid",
+            "clusterName",
+            "generation",
+            "managedFields",
+            "resourceVersion",
+        ] {
+            s.insert(&path(&["metadata", f]));
+        }
+        s
+    })
 }
 
 fn strip(managers: &mut Managers, id: &str) {
     if let Some(e) = managers.get_mut(id) {
-        e.set = e.set.difference(&strip_set());
+        e.set.subtract(strip_set());
         if e.set.is_empty() {
             managers.remove(id);
         }
@@ -173,17 +183,28 @@ fn set_managed_fields(obj: &mut Value, entries: Option<Value>) {
     }
 }
 
-/// A working copy of an object the way the field manager sees it.
-fn shaped(gvk: Gvk<'_>, obj: Option<&Value>) -> Value {
-    match obj {
-        Some(o) => {
-            let mut v = o.clone();
-            set_managed_fields(&mut v, None);
-            go_shape(gvk.group, gvk.version, gvk.kind, &mut v);
-            v
-        }
-        None => zero_object(gvk.group, gvk.version, gvk.kind),
+/// A working copy of an object the way the field manager sees it: its managedFields
+/// dropped and, for known kinds, in Go shape ([`go_shape`]); the kind's zero object for
+/// `None`.
+fn shaped(gvk: Gvk<'_>, obj: Option<&Value>) -> Cow<'static, Value> {
+    let def = crate::schema::schema().kind(gvk.group, gvk.version, gvk.kind);
+    match (obj, def) {
+        (Some(o), Some(def)) => match shape::shaped_copy(def, o) {
+            Some(v) => Cow::Owned(v),
+            None => Cow::Owned(shaped_by_clone(gvk, o)),
+        },
+        (Some(o), None) => Cow::Owned(shaped_by_clone(gvk, o)),
+        (None, Some(def)) => Cow::Borrowed(shape::zero_of(def, || zero_object(gvk.group, gvk.version, gvk.kind))),
+        (None, None) => Cow::Owned(zero_object(gvk.group, gvk.version, gvk.kind)),
     }
+}
+
+/// [`shaped`] the straightforward way: a clone, put in shape.
+fn shaped_by_clone(gvk: Gvk<'_>, o: &Value) -> Value {
+    let mut v = o.clone();
+    set_managed_fields(&mut v, None);
+    go_shape(gvk.group, gvk.version, gvk.kind, &mut v);
+    v
 }
 
 fn internal(message: String) -> ApiError {
@@ -208,10 +229,10 @@ fn update_pipeline(
     if let Some(cur) = managers.remove(CURRENT_OPERATION) {
         let id = template.identity();
         let mut entry = template;
-        entry.set = match managers.get(&id) {
-            Some(prev) => cur.set.union(&prev.set),
-            None => cur.set,
-        };
+        entry.set = cur.set;
+        if let Some(prev) = managers.remove(&id) {
+            entry.set.union_with(prev.set);
+        }
         entry.time = Some(timestamp(now));
         managers.insert(id, entry);
     }
@@ -368,7 +389,7 @@ pub fn apply(
         }
         // Nothing changed: the stored object as it is (only managedFields may differ).
         (None, Some(s)) => s.clone(),
-        (None, None) => live,
+        (None, None) => live.into_owned(),
     };
     if manager == "kubectl" && lastapplied::has(&object) {
         lastapplied::set(&mut object, lastapplied::build(&config));
@@ -395,8 +416,8 @@ impl Request<'_> {
         if managers.is_empty() {
             // Whatever the object already holds belongs to `before-first-apply`.
             let empty = match self.ctx.root {
-                TypeRef::Struct(_) => zero_object(self.gvk.group, self.gvk.version, self.gvk.kind),
-                _ => serde_json::json!({"apiVersion": self.ctx.version, "kind": self.gvk.kind}),
+                TypeRef::Struct(_) => shaped(self.gvk, None),
+                _ => Cow::Owned(serde_json::json!({"apiVersion": self.ctx.version, "kind": self.gvk.kind})),
             };
             update_pipeline(self.ctx, &empty, self.live, &mut managers, BEFORE_FIRST_APPLY, self.subresource, self.now)
                 .map_err(|f| match f {

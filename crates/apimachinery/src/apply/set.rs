@@ -179,6 +179,92 @@ impl Set {
         Set { members, children }
     }
 
+    /// A set from members and children given in any order. Duplicate members keep their
+    /// first occurrence, children under the same element are united, empty children dropped.
+    pub fn from_parts(mut members: Vec<PathElement>, mut children: Vec<(PathElement, Set)>) -> Set {
+        members.sort();
+        members.dedup();
+        children.retain(|(_, c)| !c.is_empty());
+        children.sort_by(|a, b| a.0.cmp(&b.0));
+        if children.windows(2).any(|w| w[0].0 == w[1].0) {
+            let mut merged: Vec<(PathElement, Set)> = Vec::with_capacity(children.len());
+            for (pe, child) in children {
+                match merged.last_mut() {
+                    Some((last, set)) if *last == pe => set.union_with(child),
+                    _ => merged.push((pe, child)),
+                }
+            }
+            children = merged;
+        }
+        Set { members, children }
+    }
+
+    /// `self` becomes `self ∪ other`; like [`Set::union`], elements of `self` win ties.
+    pub fn union_with(&mut self, other: Set) {
+        if other.members.is_empty() && other.children.is_empty() {
+            return;
+        }
+        if self.members.is_empty() && self.children.is_empty() {
+            *self = other;
+            return;
+        }
+        self.members = merge_owned(std::mem::take(&mut self.members), other.members);
+        let mine = std::mem::take(&mut self.children);
+        let mut out = Vec::with_capacity(mine.len().max(other.children.len()));
+        let mut a = mine.into_iter().peekable();
+        let mut b = other.children.into_iter().peekable();
+        loop {
+            let ord = match (a.peek(), b.peek()) {
+                (Some(x), Some(y)) => x.0.cmp(&y.0),
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => break,
+            };
+            match ord {
+                Ordering::Less => out.extend(a.next()),
+                Ordering::Greater => out.extend(b.next()),
+                Ordering::Equal => {
+                    if let (Some((pe, mut x)), Some((_, y))) = (a.next(), b.next()) {
+                        x.union_with(y);
+                        out.push((pe, x));
+                    }
+                }
+            }
+        }
+        self.children = out;
+    }
+
+    /// `self` becomes `self.difference(other)`.
+    pub fn subtract(&mut self, other: &Set) {
+        self.subtract_impl(other, false);
+    }
+
+    /// `self` becomes `self.recursive_difference(other)`.
+    pub fn subtract_recursive(&mut self, other: &Set) {
+        self.subtract_impl(other, true);
+    }
+
+    fn subtract_impl(&mut self, other: &Set, recursive: bool) {
+        if !other.members.is_empty() && !self.members.is_empty() {
+            self.members.retain(|m| !other.has_member(m));
+        }
+        if other.children.is_empty() && !(recursive && !other.members.is_empty()) {
+            return;
+        }
+        self.children.retain_mut(|(pe, child)| {
+            if recursive && other.has_member(pe) {
+                return false;
+            }
+            match other.child(pe) {
+                None => true,
+                Some(o) => {
+                    child.subtract_impl(o, recursive);
+                    !child.is_empty()
+                }
+            }
+        });
+    }
+
     /// Every path, in upstream's iteration order (members before children, level by level).
     pub fn paths(&self) -> Vec<Vec<PathElement>> {
         let mut out = Vec::new();
@@ -213,6 +299,36 @@ fn order(a: Option<&PathElement>, b: Option<&PathElement>) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     }
+}
+
+/// Merges two sorted, duplicate-free lists, keeping the element of `a` on ties.
+fn merge_owned(a: Vec<PathElement>, b: Vec<PathElement>) -> Vec<PathElement> {
+    if b.is_empty() {
+        return a;
+    }
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let ord = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => x.cmp(y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => break,
+        };
+        match ord {
+            Ordering::Less => out.extend(a.next()),
+            Ordering::Greater => out.extend(b.next()),
+            Ordering::Equal => {
+                out.extend(a.next());
+                b.next();
+            }
+        }
+    }
+    out
 }
 
 /// Walks two sorted lists: keeps left-only items when `keep_left`, right-only when

@@ -50,7 +50,7 @@ fn multi_field_keys_are_written_sorted_by_name() {
 #[test]
 fn set_values_print_like_upstream() {
     let pe = deserialize_element(r#"v:"x""#).unwrap();
-    assert_eq!(pe, PathElement::Value(json!("x")));
+    assert_eq!(pe, PathElement::Value(Box::new(json!("x"))));
     assert_eq!(serialize_element(&pe), r#"v:"x""#);
     assert_eq!(path_string(&[f("metadata"), f("finalizers"), pe]), r#".metadata.finalizers[="x"]"#);
 }
@@ -74,7 +74,7 @@ fn members_and_children_interleave_in_element_order() {
     s.insert(&[f("spec")]);
     s.insert(&[f("spec"), f("replicas")]);
     s.insert(&[f("apiVersion")]);
-    s.insert(&[f("spec"), PathElement::Value(json!(1))]);
+    s.insert(&[f("spec"), PathElement::Value(Box::new(json!(1)))]);
     s.insert(&[f("spec"), PathElement::key(vec![("name".into(), json!("a"))])]);
     let text = serde_json::to_string(&set_to_fields(&s)).unwrap();
     assert_eq!(text, r#"{"f:apiVersion":{},"f:spec":{".":{},"f:replicas":{},"k:{\"name\":\"a\"}":{},"v:1":{}}}"#);

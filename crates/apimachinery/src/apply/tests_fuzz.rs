@@ -7,21 +7,21 @@ use super::fieldpath::{fields_to_set, set_to_fields};
 use super::{apply, track_update, Gvk};
 
 /// A small deterministic generator (xorshift64*).
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
 }
@@ -69,7 +69,7 @@ const KEYS: &[&str] = &[
     "",
 ];
 
-fn scalar(r: &mut Rng) -> Value {
+pub(super) fn scalar(r: &mut Rng) -> Value {
     match r.below(7) {
         0 => Value::Null,
         1 => Value::Bool(r.below(2) == 0),
@@ -80,7 +80,7 @@ fn scalar(r: &mut Rng) -> Value {
     }
 }
 
-fn value(r: &mut Rng, depth: usize) -> Value {
+pub(super) fn value(r: &mut Rng, depth: usize) -> Value {
     if depth > 6 {
         return scalar(r);
     }
@@ -98,7 +98,7 @@ fn value(r: &mut Rng, depth: usize) -> Value {
 }
 
 /// An object that looks enough like the kind to reach deep into the walkers.
-fn object(r: &mut Rng, gvk: Gvk<'_>) -> Value {
+pub(super) fn object(r: &mut Rng, gvk: Gvk<'_>) -> Value {
     let mut v = value(r, 1);
     if !v.is_object() || r.below(4) > 0 {
         v = json!({});
@@ -128,7 +128,7 @@ fn object(r: &mut Rng, gvk: Gvk<'_>) -> Value {
     v
 }
 
-fn fields(r: &mut Rng, depth: usize) -> Value {
+pub(super) fn fields(r: &mut Rng, depth: usize) -> Value {
     let mut m = Map::new();
     for _ in 0..r.below(4) {
         let key = match r.below(8) {
@@ -145,7 +145,7 @@ fn fields(r: &mut Rng, depth: usize) -> Value {
     Value::Object(m)
 }
 
-fn managed_fields(r: &mut Rng) -> Value {
+pub(super) fn managed_fields(r: &mut Rng) -> Value {
     if r.below(6) == 0 {
         return value(r, 2);
     }
@@ -166,7 +166,7 @@ fn managed_fields(r: &mut Rng) -> Value {
     )
 }
 
-const KINDS: &[Gvk<'static>] = &[
+pub(super) const KINDS: &[Gvk<'static>] = &[
     Gvk { group: "apps", version: "v1", kind: "Deployment" },
     Gvk { group: "", version: "v1", kind: "Pod" },
     Gvk { group: "", version: "v1", kind: "ConfigMap" },

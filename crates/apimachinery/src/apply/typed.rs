@@ -12,6 +12,10 @@
 //! Key fields an item omits take the OpenAPI default upstream publishes: the zero value of a
 //! non-pointer, non-`omitempty` scalar, and `TCP` for port protocols.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 use serde_json::{Map, Value};
 
 use super::fieldpath::{json_kind, path_string, PathElement};
@@ -81,6 +85,64 @@ pub enum Shape<'a> {
     Deduced,
 }
 
+/// The definition a struct-valued type names. Types of the static schema resolve through a
+/// table keyed by the address of the name (built once), so walks do not hash long
+/// definition names at every node; any other name is looked up by name.
+pub fn message_def(name: &String) -> Option<&'static TypeDef> {
+    static TABLE: OnceLock<HashMap<usize, Option<&'static TypeDef>, BuildHasherDefault<AddrHasher>>> =
+        OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let s = schema();
+        let mut table = HashMap::default();
+        let mut todo: Vec<&'static TypeDef> = s.kinds().into_iter().map(|(_, _, def)| def).collect();
+        let mut seen: HashMap<usize, (), BuildHasherDefault<AddrHasher>> = HashMap::default();
+        let mut note = |v: &'static ValueType, todo: &mut Vec<&'static TypeDef>| {
+            if let ValueType::Message(name) = v {
+                let def = s.type_def(name);
+                table.insert(name as *const String as usize, def);
+                todo.extend(def);
+            }
+        };
+        while let Some(def) = todo.pop() {
+            if seen.insert(def as *const TypeDef as usize, ()).is_some() {
+                continue;
+            }
+            for f in def.json_fields().iter().chain(def.fields.iter()) {
+                note(&f.value, &mut todo);
+            }
+            if let Some(items) = &def.items {
+                note(items, &mut todo);
+            }
+        }
+        table
+    });
+    match table.get(&(name as *const String as usize)) {
+        Some(def) => *def,
+        None => schema().type_def(name),
+    }
+}
+
+/// Hashes addresses (already unique) with one multiplication.
+#[derive(Default)]
+struct AddrHasher(u64);
+
+impl Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        let h = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = h ^ (h >> 29);
+    }
+}
+
 fn is_atomic(marker: Option<&String>) -> bool {
     marker.is_some_and(|m| m == "atomic")
 }
@@ -110,7 +172,7 @@ fn value_shape<'a>(value: &'a ValueType, marker: Option<&'a String>) -> Shape<'a
         ValueType::Bool => Shape::Scalar(ScalarKind::Boolean),
         ValueType::Quantity | ValueType::IntOrString => Shape::Scalar(ScalarKind::Untyped),
         ValueType::RawExtension | ValueType::FieldsV1 => Shape::Deduced,
-        ValueType::Message(name) => match schema().type_def(name) {
+        ValueType::Message(name) => match message_def(name) {
             None => Shape::Deduced,
             Some(def) if def.items.is_some() => {
                 let rel = match def.list_type.as_deref() {
@@ -190,7 +252,7 @@ fn key_default(elem: TypeRef<'_>, name: &str) -> Option<Value> {
         ValueType::Int32 | ValueType::Int64 => Some(Value::from(0)),
         ValueType::Double => Some(Value::from(0.0)),
         ValueType::Bool => Some(Value::Bool(false)),
-        ValueType::Message(n) if schema().type_def(n).is_some_and(|d| d.items.is_none()) => {
+        ValueType::Message(n) if message_def(n).is_some_and(|d| d.items.is_none()) => {
             Some(Value::Object(Map::new()))
         }
         _ => None,
@@ -224,7 +286,7 @@ pub fn item_element(rel: ListRel<'_>, elem: TypeRef<'_>, item: &Value) -> Result
             Value::Object(_) => Err("associative list without keys has an element that's a map type".into()),
             Value::Array(_) => Err("not supported: associative list with lists as elements".into()),
             Value::Null => Err("associative list without keys has an element that's an explicit null".into()),
-            v => Ok(PathElement::Value(v.clone())),
+            v => Ok(PathElement::Value(Box::new(v.clone()))),
         },
     }
 }
@@ -455,9 +517,9 @@ pub fn zero_object(group: &str, version: &str, kind: &str) -> Value {
     v
 }
 
-fn struct_def(value: &ValueType) -> Option<&'static TypeDef> {
+pub(super) fn struct_def(value: &ValueType) -> Option<&'static TypeDef> {
     match value {
-        ValueType::Message(n) => schema().type_def(n).filter(|d| d.items.is_none()),
+        ValueType::Message(n) => message_def(n).filter(|d| d.items.is_none()),
         _ => None,
     }
 }
@@ -469,7 +531,7 @@ fn zero_struct(def: &TypeDef, depth: usize) -> Value {
 }
 
 /// What Go's unstructured conversion prints for an unset field, if anything.
-fn zero_field(f: &FieldDef, depth: usize) -> Option<Value> {
+pub(super) fn zero_field(f: &FieldDef, depth: usize) -> Option<Value> {
     if f.repeated || f.is_map() || f.pointer {
         return (!f.omitempty).then_some(Value::Null);
     }
@@ -490,7 +552,7 @@ fn zero_field(f: &FieldDef, depth: usize) -> Option<Value> {
     }
 }
 
-fn fill_struct(def: &TypeDef, v: &mut Value, depth: usize) {
+pub(super) fn fill_struct(def: &TypeDef, v: &mut Value, depth: usize) {
     let Value::Object(map) = v else { return };
     if depth > MAX_DEPTH {
         return;

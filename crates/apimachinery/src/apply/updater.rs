@@ -41,29 +41,31 @@ fn update_core(
 ) -> Result<Comparison, Failure> {
     let mut cmp = compare(ctx.root, old, new).map_err(|e| Failure::Error(format!("failed to compare objects: {e}")))?;
     cmp.exclude(&ctx.ignored);
-    let changed = cmp.modified.union(&cmp.added);
-    let mut conflicts = Vec::new();
-    for (id, entry) in managers.iter() {
-        if id == workflow {
-            continue;
+    if managers.keys().any(|id| id != workflow) {
+        let changed = cmp.modified.union(&cmp.added);
+        let mut conflicts = Vec::new();
+        for (id, entry) in managers.iter() {
+            if id == workflow {
+                continue;
+            }
+            let owned = entry.set.intersection(&changed);
+            if !owned.is_empty() {
+                conflicts.push((id.clone(), owned));
+            }
         }
-        let owned = entry.set.intersection(&changed);
-        if !owned.is_empty() {
-            conflicts.push((id.clone(), owned));
+        if !force && !conflicts.is_empty() {
+            return Err(Failure::Conflicts(conflicts));
         }
-    }
-    if !force && !conflicts.is_empty() {
-        return Err(Failure::Conflicts(conflicts));
-    }
-    for (id, owned) in &conflicts {
-        if let Some(e) = managers.get_mut(id) {
-            e.set = e.set.difference(owned);
+        for (id, owned) in &conflicts {
+            if let Some(e) = managers.get_mut(id) {
+                e.set.subtract(owned);
+            }
         }
-    }
-    if !cmp.removed.is_empty() {
-        for (id, e) in managers.iter_mut() {
-            if id != workflow {
-                e.set = e.set.difference(&cmp.removed);
+        if !cmp.removed.is_empty() {
+            for (id, e) in managers.iter_mut() {
+                if id != workflow {
+                    e.set.subtract(&cmp.removed);
+                }
             }
         }
     }
@@ -80,15 +82,19 @@ pub fn update(
     id: &str,
     template: &Entry,
 ) -> Result<(), Failure> {
-    let cmp = update_core(ctx, live, new, managers, id, true)?;
-    let previous = managers.get(id).map(|e| e.set.clone()).unwrap_or_default();
-    let set =
-        previous.difference(&cmp.removed).union(&cmp.modified).union(&cmp.added).recursive_difference(&ctx.ignored);
+    let Comparison { added, modified, removed } = update_core(ctx, live, new, managers, id, true)?;
+    let previous = managers.remove(id);
+    let (mut set, time) = match previous {
+        Some(e) => (e.set, e.time),
+        None => (Set::new(), None),
+    };
+    set.subtract(&removed);
+    set.union_with(modified);
+    set.union_with(added);
+    set.subtract_recursive(&ctx.ignored);
     if set.is_empty() {
-        managers.remove(id);
         return Ok(());
     }
-    let time = managers.get(id).and_then(|e| e.time.clone());
     let mut entry = template.clone();
     entry.api_version = ctx.version.clone();
     entry.set = set;
@@ -108,9 +114,13 @@ pub fn apply(
     force: bool,
 ) -> Result<Option<Value>, Failure> {
     let merged = merge(ctx.root, live, config).map_err(|e| Failure::Error(format!("failed to merge config: {e}")))?;
-    let last = managers.get(id).map(|e| e.set.clone());
-    let set = to_field_set(ctx.root, config).recursive_difference(&ctx.ignored);
-    let time = managers.get(id).and_then(|e| e.time.clone());
+    let previous = managers.remove(id);
+    let (last, time) = match previous {
+        Some(e) => (Some(e.set), e.time),
+        None => (None, None),
+    };
+    let mut set = to_field_set(ctx.root, config);
+    set.subtract_recursive(&ctx.ignored);
     let mut entry = template.clone();
     entry.api_version = ctx.version.clone();
     entry.set = set;
