@@ -494,11 +494,15 @@ fn read_node(v: &Value, depth: usize) -> Result<(Option<Set>, bool), String> {
             Err(ElementError::Invalid(e)) => return Err(format!("parsing key as path element: {e}")),
         };
         let (grandchildren, child_member) = read_node(child, depth + 1)?;
-        if child_member {
-            children.get_or_insert_with(Set::default).insert_member(pe.clone());
-        }
-        if let Some(g) = grandchildren {
-            children.get_or_insert_with(Set::default).set_child(pe, g);
+        match (child_member, grandchildren) {
+            (true, None) => children.get_or_insert_with(Set::default).insert_member(pe),
+            (true, Some(g)) => {
+                let set = children.get_or_insert_with(Set::default);
+                set.insert_member(pe.clone());
+                set.set_child(pe, g);
+            }
+            (false, Some(g)) => children.get_or_insert_with(Set::default).set_child(pe, g),
+            (false, None) => {}
         }
     }
     if children.is_none() {

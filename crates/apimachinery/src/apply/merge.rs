@@ -334,7 +334,8 @@ impl Level {
             (mark.removed, &mut self.removed, std::mem::take(&mut below.removed)),
         ];
         // The element is cloned for all uses but the last, which takes it.
-        let mut left = uses.iter().map(|(flag, _, sub)| usize::from(*flag) + usize::from(!sub.is_empty())).sum::<usize>();
+        let mut left =
+            uses.iter().map(|(flag, _, sub)| usize::from(*flag) + usize::from(!sub.is_empty())).sum::<usize>();
         let mut take = |left: &mut usize| {
             *left -= 1;
             if *left == 0 {
@@ -388,13 +389,13 @@ fn compare_walk(
             if lm.is_none_or(Map::is_empty) && rm.is_none_or(Map::is_empty) {
                 return Ok(compare_leaf(l, r));
             }
-            let mut child = Level::default();
             // Members both maps hold at the same position (the usual case for two objects
             // in Go shape) are paired without hashing; the rest is looked up.
             let aligned = match (lm, rm) {
                 (Some(lm), Some(rm)) => lm.keys().zip(rm.keys()).take_while(|(a, b)| a == b).count(),
                 _ => 0,
             };
+            let mut child = Level::default();
             if let Some(lm) = lm {
                 let mut rest = rm.map(|m| m.values());
                 for (i, (k, lv)) in lm.iter().enumerate() {
@@ -423,7 +424,14 @@ fn compare_walk(
             if la.is_none_or(Vec::is_empty) && ra.is_none_or(Vec::is_empty) {
                 return Ok(compare_leaf(l, r));
             }
-            compare_items(elem, rel, la.map_or(&[][..], Vec::as_slice), ra.map_or(&[][..], Vec::as_slice), below, depth)?;
+            compare_items(
+                elem,
+                rel,
+                la.map_or(&[][..], Vec::as_slice),
+                ra.map_or(&[][..], Vec::as_slice),
+                below,
+                depth,
+            )?;
         }
     }
     Ok(match (l, r) {
@@ -450,10 +458,8 @@ fn group_items<'a>(
 ) -> Vec<Group<'a>> {
     let mut groups: Vec<Group<'a>> = Vec::with_capacity(lhs_pes.len().max(rhs_pes.len()));
     // Short lists are searched; long ones get an index.
-    let mut index: Option<BTreeMap<&'a PathElement, usize>> =
-        (lhs_pes.len() + rhs_pes.len() > 16).then(BTreeMap::new);
-    let find = |groups: &[Group<'a>], index: &Option<BTreeMap<&'a PathElement, usize>>, pe: &PathElement| match index
-    {
+    let mut index: Option<BTreeMap<&'a PathElement, usize>> = (lhs_pes.len() + rhs_pes.len() > 16).then(BTreeMap::new);
+    let find = |groups: &[Group<'a>], index: &Option<BTreeMap<&'a PathElement, usize>>, pe: &PathElement| match index {
         Some(index) => index.get(pe).copied(),
         None => groups.iter().position(|g| g.pe == pe),
     };

@@ -25,7 +25,14 @@
 //!
 //! Module map: [`fieldpath`] (path elements, `FieldsV1`), [`set`] (field sets), [`typed`]
 //! (the schema view, field sets of objects, validation), [`merge`] (merge, compare, remove),
-//! [`managed`] (entries), [`conflict`] (409s), `updater` (ownership), `lastapplied`.
+//! [`managed`] (entries), [`conflict`] (409s), `updater` (ownership), `lastapplied`, `shape`
+//! (working copies in Go shape in one pass, zero objects cached per kind).
+//!
+//! Every write goes through here, so the hot path avoids needless work without changing a
+//! result: objects are put in Go shape while being copied, creates compare against a cached
+//! zero object, comparisons build their field sets bottom-up, and set algebra works in place.
+//! `tests_equivalence` holds the results to those of the straightforward implementation
+//! (kept, test-only, as `reference`); `examples/track_update_cost.rs` measures the cost.
 
 pub mod conflict;
 pub mod fieldpath;

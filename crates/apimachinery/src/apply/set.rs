@@ -248,7 +248,8 @@ impl Set {
         if !other.members.is_empty() && !self.members.is_empty() {
             self.members.retain(|m| !other.has_member(m));
         }
-        if other.children.is_empty() && !(recursive && !other.members.is_empty()) {
+        // Children change only under `other`'s children, or its members when recursive.
+        if other.children.is_empty() && (!recursive || other.members.is_empty()) {
             return;
         }
         self.children.retain_mut(|(pe, child)| {

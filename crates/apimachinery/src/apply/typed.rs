@@ -12,7 +12,7 @@
 //! Key fields an item omits take the OpenAPI default upstream publishes: the zero value of a
 //! non-pointer, non-`omitempty` scalar, and `TCP` for port protocols.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
@@ -89,13 +89,12 @@ pub enum Shape<'a> {
 /// table keyed by the address of the name (built once), so walks do not hash long
 /// definition names at every node; any other name is looked up by name.
 pub fn message_def(name: &String) -> Option<&'static TypeDef> {
-    static TABLE: OnceLock<HashMap<usize, Option<&'static TypeDef>, BuildHasherDefault<AddrHasher>>> =
-        OnceLock::new();
+    static TABLE: OnceLock<HashMap<usize, Option<&'static TypeDef>, BuildHasherDefault<AddrHasher>>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let s = schema();
         let mut table = HashMap::default();
         let mut todo: Vec<&'static TypeDef> = s.kinds().into_iter().map(|(_, _, def)| def).collect();
-        let mut seen: HashMap<usize, (), BuildHasherDefault<AddrHasher>> = HashMap::default();
+        let mut seen: HashSet<usize, BuildHasherDefault<AddrHasher>> = HashSet::default();
         let mut note = |v: &'static ValueType, todo: &mut Vec<&'static TypeDef>| {
             if let ValueType::Message(name) = v {
                 let def = s.type_def(name);
@@ -104,7 +103,7 @@ pub fn message_def(name: &String) -> Option<&'static TypeDef> {
             }
         };
         while let Some(def) = todo.pop() {
-            if seen.insert(def as *const TypeDef as usize, ()).is_some() {
+            if !seen.insert(def as *const TypeDef as usize) {
                 continue;
             }
             for f in def.json_fields().iter().chain(def.fields.iter()) {
@@ -119,6 +118,49 @@ pub fn message_def(name: &String) -> Option<&'static TypeDef> {
     match table.get(&(name as *const String as usize)) {
         Some(def) => *def,
         None => schema().type_def(name),
+    }
+}
+
+/// The position of field `f` in `def.json_fields()` (`TypeDef::field` hands out members of
+/// that slice).
+pub fn field_position(def: &TypeDef, f: &FieldDef) -> Option<usize> {
+    let fields = def.json_fields();
+    let offset = (f as *const FieldDef as usize).wrapping_sub(fields.as_ptr() as usize);
+    let at = offset / std::mem::size_of::<FieldDef>().max(1);
+    fields.get(at).filter(|g| std::ptr::eq(*g, f)).map(|_| at)
+}
+
+/// The field called `key` of `def` and its position.
+pub fn field_at<'a>(def: &'a TypeDef, key: &str) -> Option<(usize, &'a FieldDef)> {
+    let f = def.field(key)?;
+    Some((field_position(def, f)?, f))
+}
+
+/// Scratch space with one slot per field of a struct, on the stack for the usual sizes.
+pub struct Slots<T> {
+    stack: [T; SLOTS_ON_STACK],
+    heap: Vec<T>,
+    len: usize,
+}
+
+const SLOTS_ON_STACK: usize = 64;
+
+impl<T: Copy + Default> Slots<T> {
+    pub fn new(len: usize) -> Slots<T> {
+        let heap = if len > SLOTS_ON_STACK { vec![T::default(); len] } else { Vec::new() };
+        Slots { stack: [T::default(); SLOTS_ON_STACK], heap, len }
+    }
+
+    pub fn get(&self, at: usize) -> T {
+        let slots = if self.len > SLOTS_ON_STACK { &self.heap[..] } else { &self.stack[..self.len] };
+        slots.get(at).copied().unwrap_or_default()
+    }
+
+    pub fn set(&mut self, at: usize, value: T) {
+        let slots = if self.len > SLOTS_ON_STACK { &mut self.heap[..] } else { &mut self.stack[..self.len] };
+        if let Some(slot) = slots.get_mut(at) {
+            *slot = value;
+        }
     }
 }
 
@@ -252,9 +294,7 @@ fn key_default(elem: TypeRef<'_>, name: &str) -> Option<Value> {
         ValueType::Int32 | ValueType::Int64 => Some(Value::from(0)),
         ValueType::Double => Some(Value::from(0.0)),
         ValueType::Bool => Some(Value::Bool(false)),
-        ValueType::Message(n) if message_def(n).is_some_and(|d| d.items.is_none()) => {
-            Some(Value::Object(Map::new()))
-        }
+        ValueType::Message(n) if message_def(n).is_some_and(|d| d.items.is_none()) => Some(Value::Object(Map::new())),
         _ => None,
     }
 }

@@ -109,20 +109,40 @@ fn normalize_object(def: &TypeDef, value: &mut Value, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    let mut old = std::mem::take(map);
-    for f in def.json_fields() {
-        let Some(mut v) = old.remove(&f.json_name) else {
-            continue;
-        };
-        if v.is_null() {
-            continue;
+    // Known, non-null members are normalized where they are; the map keeps what it then
+    // holds when that is exactly the known, non-null, non-omitted members in schema order,
+    // and is otherwise rebuilt from its own entries in schema order.
+    let (mut ordered, mut exact, mut next) = (true, true, 0);
+    for (key, v) in map.iter_mut() {
+        match def.json_index.get(key.as_str()).and_then(|&at| Some((at, def.json_fields.get(at)?))) {
+            Some((at, f)) if !v.is_null() => {
+                normalize_field(f, v, depth + 1);
+                exact &= !omitted(f, v);
+                ordered &= at >= next;
+                next = at + 1;
+            }
+            _ => exact = false,
         }
-        normalize_field(f, &mut v, depth + 1);
-        if !f.pointer && f.omitempty && is_empty(f, &v) {
-            continue;
-        }
-        map.insert(f.json_name.clone(), v);
     }
+    if ordered && exact {
+        return;
+    }
+    let mut kept: Vec<(usize, String, Value)> = std::mem::take(map)
+        .into_iter()
+        .filter_map(|(key, v)| {
+            let at = *def.json_index.get(key.as_str())?;
+            (!v.is_null() && !omitted(def.json_fields.get(at)?, &v)).then_some((at, key, v))
+        })
+        .collect();
+    if !ordered {
+        kept.sort_unstable_by_key(|k| k.0);
+    }
+    map.extend(kept.into_iter().map(|(_, key, v)| (key, v)));
+}
+
+/// Whether Go's encoder leaves the (normalized) value of `f` out.
+fn omitted(f: &FieldDef, v: &Value) -> bool {
+    !f.pointer && f.omitempty && is_empty(f, v)
 }
 
 fn normalize_field(f: &FieldDef, v: &mut Value, depth: usize) {
