@@ -45,11 +45,7 @@ pub mod typed;
 mod updater;
 
 #[cfg(test)]
-mod reference;
-#[cfg(test)]
 mod tests_apply;
-#[cfg(test)]
-mod tests_equivalence;
 #[cfg(test)]
 mod tests_fieldpath;
 #[cfg(test)]
