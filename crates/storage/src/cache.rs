@@ -117,6 +117,9 @@ pub struct WatchCache<T> {
     progress_tx: mpsc::UnboundedSender<()>,
     /// Set once etcd is known to order progress notifications after pending events.
     trust_progress: AtomicBool,
+    /// Decoded forms of writes this process just made, keyed by (key, revision), so the
+    /// watch event that reports them need not be decoded again.
+    offered: std::sync::Mutex<std::collections::HashMap<(String, i64), Arc<T>>>,
 }
 
 impl<T: Send + Sync + 'static> WatchCache<T> {
@@ -143,9 +146,36 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
             revision_tx,
             progress_tx,
             trust_progress: AtomicBool::new(false),
+            offered: std::sync::Mutex::new(std::collections::HashMap::new()),
         });
         tokio::spawn(run(Arc::downgrade(&cache), progress_rx));
         cache
+    }
+
+    /// Hands the cache the decoded form of an object this process just wrote at `revision`,
+    /// sparing the watch event a decode. Ignored if the cache already applied that revision.
+    pub fn offer(&self, key: &str, revision: i64, item: Arc<T>) {
+        if revision <= self.revision() {
+            return;
+        }
+        let mut offered = self.offered.lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded: entries the watch never claims (e.g. keys no resource caches) age out here.
+        if offered.len() >= 4096 {
+            let current = self.revision();
+            offered.retain(|(_, rev), _| *rev > current);
+            if offered.len() >= 4096 {
+                offered.clear();
+            }
+        }
+        offered.insert((key.to_string(), revision), item);
+    }
+
+    fn take_offered(&self, key: &str, revision: i64) -> Option<Arc<T>> {
+        let mut offered = self.offered.lock().unwrap_or_else(|e| e.into_inner());
+        if offered.is_empty() {
+            return None;
+        }
+        offered.remove(&(key.to_string(), revision))
     }
 
     /// The revision up to which the cache has applied every event (0 before the first load).
@@ -291,8 +321,13 @@ impl<T: Send + Sync + 'static> WatchCache<T> {
         let previous = res.store.get(&kv.key).cloned();
         match event_type {
             EtcdEventType::Put => {
-                let item = match self.decoder.decode(id, &kv.key, &kv.value, kv.mod_revision) {
-                    Ok(item) => Arc::new(item),
+                let offered = self.take_offered(&kv.key, kv.mod_revision);
+                let decoded = match offered {
+                    Some(item) => Ok(item),
+                    None => self.decoder.decode(id, &kv.key, &kv.value, kv.mod_revision).map(Arc::new),
+                };
+                let item = match decoded {
+                    Ok(item) => item,
                     Err(e) => {
                         tracing::error!(key = %kv.key, error = %e, "cannot decode object from etcd; skipping");
                         return;

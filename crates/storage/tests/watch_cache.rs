@@ -156,3 +156,24 @@ async fn the_cache_recovers_after_etcd_restarts() {
         .expect("event");
     assert_eq!(event.object.value, "a");
 }
+
+#[tokio::test]
+async fn an_offered_decoded_form_replaces_decoding_the_watch_event() {
+    let server = EtcdServer::start();
+    let (etcd, cache) = start(&server, 100).await;
+    let next = etcd.current_revision().await.expect("revision") + 1;
+    // The writer knows what it wrote; the cache takes its decoded form for that revision.
+    let offered = Item { key: "/registry/pods/a/p".into(), value: "decoded by the writer".into(), revision: next };
+    cache.offer("/registry/pods/a/p", next, Arc::new(offered.clone()));
+    let rev = etcd.create("/registry/pods/a/p", b"raw".to_vec()).await.expect("create");
+    assert_eq!(rev, next);
+    cache.wait_fresh(Duration::from_secs(5)).await.expect("fresh");
+    let (found, _) = cache.get(PODS, "/registry/pods/a/p");
+    assert_eq!(found.as_deref(), Some(&offered));
+    // An offer for a revision the cache already has is ignored.
+    cache.offer("/registry/pods/a/p", rev, Arc::new(Item { value: "late".into(), ..offered }));
+    let updated = etcd.update("/registry/pods/a/p", b"second".to_vec(), rev).await.expect("update").expect("won");
+    cache.wait_fresh(Duration::from_secs(5)).await.expect("fresh");
+    let (found, _) = cache.get(PODS, "/registry/pods/a/p");
+    assert_eq!(found.map(|i| (i.value.clone(), i.revision)), Some(("second".to_string(), updated)));
+}

@@ -155,8 +155,10 @@ pub async fn persist_create(
         let bytes = to_bytes(&mut obj)?;
         match api.etcd.create(&key, bytes.clone()).await {
             Ok(revision) => {
+                let created = StoredObject::from_written(stored, &obj, &bytes, revision).map_err(ApiError::internal)?;
+                api.cache.offer(&key, revision, std::sync::Arc::new(created.clone()));
                 settle(api, res, revision).await;
-                return StoredObject::from_written(stored, &obj, &bytes, revision).map_err(ApiError::internal);
+                return Ok(created);
             }
             Err(storage::StorageError::AlreadyExists) if name_generated && attempt < 7 => {
                 meta::set_meta(&mut obj, "name", json!(generate_name(&prefix)));
@@ -275,8 +277,10 @@ pub async fn compare_and_swap(
     let bytes = to_bytes(&mut new)?;
     match api.etcd.update(&key, bytes.clone(), current.revision).await {
         Ok(Ok(revision)) => {
+            let updated = StoredObject::from_written(stored, &new, &bytes, revision).map_err(ApiError::internal)?;
+            api.cache.offer(&key, revision, std::sync::Arc::new(updated.clone()));
             settle(api, res, revision).await;
-            StoredObject::from_written(stored, &new, &bytes, revision).map(Some).map_err(ApiError::internal)
+            Ok(Some(updated))
         }
         Ok(Err(_)) => Ok(None),
         Err(storage::StorageError::NotFound) => Err(ApiError::not_found(subject)),
