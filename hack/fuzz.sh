@@ -5,6 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz
 seconds=${FUZZ_SECONDS:-60}
+# The protobuf seed is binary, so it is written here rather than kept in git: a Status
+# in the `k8s\0` envelope.
+mkdir -p seeds/protobuf_decode
+printf 'k8s\000\n\014\n\002v1\022\006Status\022\010\022\004\n\002ok\032\000' > seeds/protobuf_decode/status.bin
 for target in $(cargo fuzz list); do
   echo "fuzz: $target for ${seconds}s"
   mkdir -p "corpus/$target"
