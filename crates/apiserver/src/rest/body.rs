@@ -81,6 +81,18 @@ pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, 
     Ok(warnings)
 }
 
+/// The `fieldValidation` mode a request asks for (Warn when unset).
+pub fn field_validation_mode(mode: &str) -> ApiResult<&'static str> {
+    match mode {
+        "" | "Warn" => Ok("Warn"),
+        "Strict" => Ok("Strict"),
+        "Ignore" => Ok("Ignore"),
+        other => Err(ApiError::bad_request(format!(
+            "fieldValidation: Unsupported value: {other:?}: supported values: \"Ignore\", \"Strict\", \"Warn\""
+        ))),
+    }
+}
+
 /// Unknown fields under `fieldValidation`: an error for Strict, warnings for Warn.
 pub fn unknown_field_warnings(
     obj: &Value,
@@ -89,15 +101,7 @@ pub fn unknown_field_warnings(
     kind: &str,
     mode: &str,
 ) -> ApiResult<Vec<String>> {
-    let mode = match mode {
-        "" => "Warn",
-        "Strict" | "Warn" | "Ignore" => mode,
-        other => {
-            return Err(ApiError::bad_request(format!(
-                "fieldValidation: Unsupported value: {other:?}: supported values: \"Ignore\", \"Strict\", \"Warn\""
-            )))
-        }
-    };
+    let mode = field_validation_mode(mode)?;
     let mut warnings = Vec::new();
     if mode != "Ignore" {
         let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);

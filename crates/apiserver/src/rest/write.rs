@@ -276,9 +276,8 @@ pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     body::check_namespace(&mut config, res, &req.info.namespace)?;
     // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
     // fieldValidation says.
-    let mode = if req.query.field_validation == "Ignore" { "Strict" } else { req.query.field_validation.as_str() };
-    let mode = if mode.is_empty() || mode == "Warn" { "Strict" } else { mode };
-    body::unknown_field_warnings(&config, res.group, res.version, res.kind, mode)?;
+    body::field_validation_mode(&req.query.field_validation)?;
+    body::unknown_field_warnings(&config, res.group, res.version, res.kind, "Strict")?;
     let subresource = subresource_of(part);
     let strategy = strategy::for_resource(res);
     let force = req.query.force;
