@@ -5,10 +5,12 @@
 
 pub mod apply;
 pub mod defaults;
+pub mod gofmt;
 pub mod meta;
 pub mod openapi;
 pub mod patch;
 pub mod protobuf;
+pub mod quantity;
 pub mod resource;
 pub mod schema;
 pub mod selector;

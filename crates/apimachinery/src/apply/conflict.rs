@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::fieldpath::{go_quote, path_string, PathElement};
+use super::fieldpath::{path_string, PathElement};
 use super::managed::UPDATE;
 use super::set::Set;
+use crate::gofmt::go_quote;
 use crate::status::{ApiError, Cause};
 
 /// A field another manager owns that the apply would change.

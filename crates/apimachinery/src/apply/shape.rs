@@ -17,7 +17,8 @@ use std::sync::{OnceLock, RwLock};
 use serde_json::{Map, Value};
 
 use super::typed::{field_at, fill_struct, message_def, struct_def, zero_field, Slots};
-use crate::schema::{json_quantity_text, schema, values, FieldDef, TypeDef, ValueType};
+use crate::quantity::Quantity;
+use crate::schema::{schema, values, FieldDef, TypeDef, ValueType};
 
 /// `schema::normalize` leaves objects nested deeper than this as they are.
 const NORMALIZE_DEPTH: usize = 128;
@@ -205,12 +206,10 @@ fn shape_value(t: &ValueType, v: &Value, level: usize) -> Value {
             Some(nanos) => Value::String(values::format_duration(nanos)),
             None => v.clone(),
         },
-        ValueType::Quantity => {
-            match json_quantity_text(v).and_then(|text| values::canonical_quantity(text.trim()).ok()) {
-                Some(canonical) => Value::String(canonical),
-                None => v.clone(),
-            }
-        }
+        ValueType::Quantity => match Quantity::from_json(v) {
+            Ok(q) => Value::String(q.to_string()),
+            Err(_) => v.clone(),
+        },
         _ => v.clone(),
     }
 }

@@ -29,7 +29,6 @@ mod image;
 mod networking;
 mod other;
 mod pod;
-mod quantity;
 mod rbac;
 mod storage;
 
@@ -49,6 +48,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::quantity::{Quantity, MILLI};
 use crate::schema::{schema, TypeDef, ValueType};
 
 /// A JSON object, the way every defaulting function receives the struct it defaults.
@@ -71,6 +71,25 @@ pub fn apply_defaults(group: &str, version: &str, kind: &str, obj: &mut Value) {
     }
 }
 
+/// `SetDefaults_ResourceList`: each quantity rounded up (away from zero) to milli precision;
+/// values that are no quantity are left alone.
+fn round_up_resource_list(list: &mut Value) {
+    let Value::Object(entries) = list else { return };
+    for v in entries.values_mut() {
+        let Some(text) = Quantity::json_text(v) else { continue };
+        if let Some(rounded) = round_up_to_milli(text.trim()) {
+            *v = Value::String(rounded);
+        }
+    }
+}
+
+/// The text of `q` rounded up to milli precision, or `None` when that changes nothing (or
+/// `q` does not parse).
+fn round_up_to_milli(q: &str) -> Option<String> {
+    let mut q = Quantity::parse(q).ok()?;
+    (!q.round_up(MILLI)).then(|| q.to_string())
+}
+
 /// Defaults one struct of type `def`, then everything inside it.
 fn walk(def: &TypeDef, value: &mut Value, depth: usize) {
     if depth > MAX_DEPTH || def.items.is_some() {
@@ -83,7 +102,7 @@ fn walk(def: &TypeDef, value: &mut Value, depth: usize) {
     for (key, child) in map.iter_mut() {
         let Some(f) = def.field(key) else { continue };
         if f.is_map() && f.value == ValueType::Quantity {
-            quantity::round_up_resource_list(child);
+            round_up_resource_list(child);
             continue;
         }
         let Some(child_def) = f.value.message().and_then(|n| schema().type_def(n)) else {

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::apply_defaults;
 use super::image::pull_policy_for_image;
+use super::{apply_defaults, round_up_to_milli};
 use crate::schema::{fill_defaults, normalize};
 
 /// What upstream returns for a body: Go decodes it (`normalize`), defaults it, and encodes
@@ -184,4 +184,20 @@ fn missing_structs_are_filled_only_where_upstream_defaults_something_inside() {
     let got = defaulted("", "v1", "Pod", json!({"spec": {"containers": [{"name": "c", "image": "i"}]}}));
     assert!(got["spec"]["containers"][0].get("resources").is_none());
     assert!(got.get("status").is_none() && got.get("metadata").is_none());
+}
+
+#[test]
+fn sub_milli_quantities_round_up_and_others_stay() {
+    assert_eq!(round_up_to_milli("100u").as_deref(), Some("1m"));
+    assert_eq!(round_up_to_milli("1500u").as_deref(), Some("2m"));
+    assert_eq!(round_up_to_milli("999999999n").as_deref(), Some("1"));
+    assert_eq!(round_up_to_milli("0.0000001").as_deref(), Some("1m"));
+    assert_eq!(round_up_to_milli("-1500u").as_deref(), Some("-2m"));
+    assert_eq!(round_up_to_milli("2000u"), None, "2000u is 2m already");
+    assert_eq!(round_up_to_milli("100m"), None);
+    assert_eq!(round_up_to_milli("1Gi"), None);
+    assert_eq!(round_up_to_milli("nonsense"), None);
+    // Kept spellings are rounded too (upstream's RoundUp drops the kept text).
+    assert_eq!(round_up_to_milli("+1500u").as_deref(), Some("2m"));
+    assert_eq!(round_up_to_milli("01500u").as_deref(), Some("2m"));
 }

@@ -230,44 +230,6 @@ fn float(f: f64) -> String {
     format!("{sign}{body}")
 }
 
-/// `%q` of a string: Go's double-quoted, escaped form.
-pub(crate) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{7}' => out.push_str("\\a"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() || not_printable(c) => {
-                if (c as u32) < 0x10000 {
-                    out.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    out.push_str(&format!("\\U{:08x}", c as u32));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// Non-control characters Go's `strconv.IsPrint` rejects: spaces other than U+0020, format
-/// characters and private use (the common ones; unassigned code points are not tracked).
-fn not_printable(c: char) -> bool {
-    matches!(c as u32,
-        0xa0 | 0xad | 0x61c | 0x1680 | 0x180e | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x206f
-        | 0x3000 | 0xd800..=0xdfff | 0xe000..=0xf8ff | 0xfeff | 0xfff9..=0xfffb | 0xf0000..=0x10ffff)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,11 +247,6 @@ mod tests {
         assert_eq!(s(&json!("merge")), "merge");
         assert_eq!(s(&json!(null)), "%!s(<nil>)");
         assert_eq!(s(&json!({"a": [true, null]})), "map[a:[%!s(bool=true) <nil>]]");
-    }
-
-    #[test]
-    fn quoting_escapes_like_go() {
-        assert_eq!(quote("a\"b\\c\n\u{1}\u{e9}\u{200b}\u{7f}"), "\"a\\\"b\\\\c\\n\\x01\u{e9}\\u200b\\x7f\"");
     }
 
     #[test]

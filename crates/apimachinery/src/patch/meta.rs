@@ -6,8 +6,8 @@
 
 use crate::schema::{schema, FieldDef, TypeDef, ValueType};
 
-use super::gofmt::quote;
 use super::SmpError;
+use crate::gofmt::go_quote;
 
 /// The Go type of a value at some point of the object, as far as patching cares.
 #[derive(Debug, Clone)]
@@ -126,7 +126,7 @@ impl GoType {
 }
 
 fn not_found(struct_name: &str, key: &str) -> SmpError {
-    SmpError::Internal(format!("unable to find api field in struct {struct_name} for the json field {}", quote(key)))
+    SmpError::Internal(format!("unable to find api field in struct {struct_name} for the json field {}", go_quote(key)))
 }
 
 /// Splits the field's strategies into "has retainKeys" and the other strategy.

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::encode::{mismatch, EncodeError};
 use super::wire::{self, put_bytes, put_varint_field, DecodeError, Raw, Reader};
+use crate::quantity::Quantity;
 use crate::schema::values;
 use crate::schema::ValueType;
 
@@ -77,8 +78,8 @@ pub(crate) fn decode(t: &ValueType, msg: Option<&[u8]>, depth: usize) -> Result<
                 None => Ok(Some(Value::String("0".into()))),
                 Some(s) => {
                     let text = String::from_utf8_lossy(s);
-                    let canonical = values::canonical_quantity(&text).map_err(wire::error)?;
-                    Ok(Some(Value::String(canonical)))
+                    let q = Quantity::parse(&text).map_err(wire::error)?;
+                    Ok(Some(Value::String(q.to_string())))
                 }
             }
         }
@@ -148,8 +149,8 @@ pub(crate) fn encode(t: &ValueType, v: Option<&Value>, out: &mut Vec<u8>) -> Res
             let canonical = match v {
                 None => "0".to_string(),
                 Some(v) => {
-                    let text = crate::schema::json_quantity_text(v).ok_or_else(|| mismatch("a quantity", v))?;
-                    values::canonical_quantity(text.trim()).map_err(EncodeError::new)?
+                    let text = Quantity::json_text(v).ok_or_else(|| mismatch("a quantity", v))?;
+                    Quantity::parse(text.trim()).map_err(|e| EncodeError::new(e.message()))?.to_string()
                 }
             };
             put_bytes(out, 1, canonical.as_bytes());

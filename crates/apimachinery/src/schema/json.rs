@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{schema, values, FieldDef, TypeDef, ValueType};
+use crate::quantity::Quantity;
 
 /// Upstream stops collecting strict-decoding errors after this many.
 const MAX_UNKNOWN_FIELDS: usize = 100;
@@ -211,22 +212,11 @@ fn normalize_value(t: &ValueType, v: &mut Value, depth: usize) {
             }
         }
         ValueType::Quantity => {
-            if let Some(text) = quantity_text(v) {
-                if let Ok(canonical) = values::canonical_quantity(text.trim()) {
-                    *v = Value::String(canonical);
-                }
+            if let Ok(q) = Quantity::from_json(v) {
+                *v = Value::String(q.to_string());
             }
         }
         _ => {}
-    }
-}
-
-/// The text a JSON quantity carries (Go accepts both strings and bare numbers).
-pub(crate) fn quantity_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
     }
 }
 

@@ -7,7 +7,6 @@
 //! both walk it, so neither has per-type code.
 
 mod json;
-mod quantity;
 pub mod values;
 
 #[cfg(test)]
@@ -19,7 +18,6 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-pub(crate) use json::quantity_text as json_quantity_text;
 pub use json::{fill_defaults, normalize, strict_decoding_message, unknown_fields};
 
 /// How a field's value is represented.

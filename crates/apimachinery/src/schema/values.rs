@@ -1,8 +1,6 @@
 //! Text forms of the specially-encoded meta types, as Go prints and parses them:
-//! `metav1.Time` (RFC 3339 seconds), `metav1.MicroTime` (RFC 3339 microseconds),
-//! `metav1.Duration` (Go duration text) and `resource.Quantity` (see [`quantity`]).
-
-pub use super::quantity::canonical_quantity;
+//! `metav1.Time` (RFC 3339 seconds), `metav1.MicroTime` (RFC 3339 microseconds)
+//! and `metav1.Duration` (Go duration text); `resource.Quantity` is [`crate::quantity`].
 
 const SECS_PER_DAY: i64 = 86_400;
 

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::field::FieldSelector;
-use super::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::status::ApiError;
 
 /// The selectable-field behaviour of a resource.

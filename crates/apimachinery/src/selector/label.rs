@@ -13,9 +13,8 @@ use std::hash::BuildHasher;
 use serde_json::{Map, Value};
 
 use super::label_parse::parse_requirements;
-use super::validation::{
-    aggregate, go_quote, go_string_slice, invalid_value, label_value_errors, qualified_name_errors,
-};
+use super::validation::{aggregate, go_string_slice, invalid_value, label_value_errors, qualified_name_errors};
+use crate::gofmt::go_quote;
 use crate::status::ApiError;
 
 /// Anything a label selector can be matched against: a key to optional value lookup.

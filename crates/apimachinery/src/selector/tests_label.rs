@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::validation::go_quote;
 use super::{LabelOperator, LabelRequirement, LabelSelector, Labels, ObjectLabels};
+use crate::gofmt::go_quote;
 
 fn parse(s: &str) -> LabelSelector {
     LabelSelector::parse(s).unwrap_or_else(|e| panic!("{s:?} should parse: {e}"))

@@ -6,9 +6,8 @@ use serde_json::{json, Value};
 
 use super::format::{
     access_modes, age, at, format_labels, has, int, join_host_port, list, list_with_more, map, map_len, name, opt_int,
-    opt_text, text,
+    opt_text, quantity_or_zero, text,
 };
-use super::quantity::canonical_or_zero;
 
 /// Load-balancer ingress points: each IP, or its hostname when it has none; sorted, deduplicated.
 pub(super) fn load_balancer_addresses(ingress: &[Value]) -> String {
@@ -289,7 +288,7 @@ pub(super) fn persistent_volume(obj: &Value, now: DateTime<Utc>) -> Vec<Value> {
     let class = storage_class_annotation(obj).unwrap_or_else(|| text(obj, &["spec", "storageClassName"]));
     vec![
         json!(name(obj)),
-        json!(canonical_or_zero(at(obj, &["spec", "capacity", "storage"]))),
+        json!(quantity_or_zero(at(obj, &["spec", "capacity", "storage"]))),
         json!(access_modes(list(obj, &["spec", "accessModes"]))),
         json!(text(obj, &["spec", "persistentVolumeReclaimPolicy"])),
         json!(phase_or_terminating(obj)),
@@ -309,7 +308,7 @@ pub(super) fn persistent_volume_claim(obj: &Value, now: DateTime<Utc>) -> Vec<Va
         (String::new(), String::new())
     } else {
         (
-            canonical_or_zero(at(obj, &["status", "capacity", "storage"])),
+            quantity_or_zero(at(obj, &["status", "capacity", "storage"])),
             access_modes(list(obj, &["status", "accessModes"])),
         )
     };
@@ -335,8 +334,8 @@ pub(super) fn resource_quota(obj: &Value, now: DateTime<Utc>) -> Vec<Value> {
     let mut requests = Vec::new();
     let mut limits = Vec::new();
     for resource in resources {
-        let used = canonical_or_zero(at(obj, &["status", "used", resource]));
-        let hard = canonical_or_zero(at(obj, &["status", "hard", resource]));
+        let used = quantity_or_zero(at(obj, &["status", "used", resource]));
+        let hard = quantity_or_zero(at(obj, &["status", "hard", resource]));
         let entry = format!("{resource}: {used}/{hard}");
         let pieces: Vec<&str> = resource.split('.').collect();
         if pieces.len() > 1 && pieces[0] == "limits" {

@@ -6,9 +6,29 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use serde_json::{Map, Value};
 
+use crate::quantity::Quantity;
+
 const NANOS_PER_SECOND: i64 = 1_000_000_000;
 const NANOS_PER_MINUTE: i64 = 60 * NANOS_PER_SECOND;
 const NANOS_PER_HOUR: i64 = 60 * NANOS_PER_MINUTE;
+
+/// A quantity as printers show it (`Quantity.String()`): text that does not parse is
+/// shown as written, any other JSON type as the zero quantity.
+pub(super) fn quantity(v: &Value) -> String {
+    let Some(text) = Quantity::json_text(v) else { return "0".to_string() };
+    let text = text.trim();
+    Quantity::parse(text).map_or_else(|_| text.to_string(), |q| q.to_string())
+}
+
+/// A `*Quantity` field: `<nil>` when absent, as Go prints a nil quantity pointer.
+pub(super) fn quantity_ptr(v: Option<&Value>) -> String {
+    v.map_or_else(|| "<nil>".to_string(), quantity)
+}
+
+/// A `Quantity` field: `0` when absent (the zero quantity).
+pub(super) fn quantity_or_zero(v: Option<&Value>) -> String {
+    v.map_or_else(|| "0".to_string(), quantity)
+}
 
 /// The value at `path`, or `None` when any step is missing or the value is `null`.
 pub(super) fn at<'a>(obj: &'a Value, path: &[&str]) -> Option<&'a Value> {

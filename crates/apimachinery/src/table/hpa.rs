@@ -8,8 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
-use super::format::{age, at, int, list, name, opt_int, opt_text, text};
-use super::quantity::{canonical_or_zero, canonical_ptr};
+use super::format::{age, at, int, list, name, opt_int, opt_text, quantity_or_zero, quantity_ptr, text};
 
 const METRIC_SPECS_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/metrics";
 const METRIC_STATUSES_ANNOTATION: &str = "autoscaling.alpha.kubernetes.io/current-metrics";
@@ -59,24 +58,24 @@ fn format_metric(spec: &Value, status: Option<&Value>) -> String {
             if let Some(avg) = at(target, &["target", "averageValue"]) {
                 let cur = current(key)
                     .and_then(|c| at(c, &["current", "averageValue"]))
-                    .map_or_else(unknown, |q| canonical_ptr(Some(q)));
-                format!("{cur}/{} (avg)", canonical_ptr(Some(avg)))
+                    .map_or_else(unknown, |q| quantity_ptr(Some(q)));
+                format!("{cur}/{} (avg)", quantity_ptr(Some(avg)))
             } else {
-                let cur = current(key).map_or_else(unknown, |c| canonical_ptr(at(c, &["current", "value"])));
-                format!("{cur}/{}", canonical_ptr(at(target, &["target", "value"])))
+                let cur = current(key).map_or_else(unknown, |c| quantity_ptr(at(c, &["current", "value"])));
+                format!("{cur}/{}", quantity_ptr(at(target, &["target", "value"])))
             }
         }
         "Pods" => {
-            let cur = current("pods").map_or_else(unknown, |c| canonical_ptr(at(c, &["current", "averageValue"])));
-            format!("{cur}/{}", canonical_ptr(at(part(spec, "pods"), &["target", "averageValue"])))
+            let cur = current("pods").map_or_else(unknown, |c| quantity_ptr(at(c, &["current", "averageValue"])));
+            format!("{cur}/{}", quantity_ptr(at(part(spec, "pods"), &["target", "averageValue"])))
         }
         kind @ ("Resource" | "ContainerResource") => {
             let key = if kind == "Resource" { "resource" } else { "containerResource" };
             let source = part(spec, key);
             let resource = text(source, &["name"]);
             if let Some(avg) = at(source, &["target", "averageValue"]) {
-                let cur = current(key).map_or_else(unknown, |c| canonical_ptr(at(c, &["current", "averageValue"])));
-                format!("{resource}: {cur}/{}", canonical_ptr(Some(avg)))
+                let cur = current(key).map_or_else(unknown, |c| quantity_ptr(at(c, &["current", "averageValue"])));
+                format!("{resource}: {cur}/{}", quantity_ptr(Some(avg)))
             } else {
                 let cur = current(key)
                     .and_then(|c| percent(opt_int(c, &["current", "averageUtilization"])))
@@ -133,13 +132,12 @@ fn v1_spec_to_v2(m: &Value) -> Value {
         }
         "Pods" => {
             // A value field, never nil.
-            target
-                .insert("averageValue".into(), json!(canonical_or_zero(at(part(m, "pods"), &["targetAverageValue"]))));
+            target.insert("averageValue".into(), json!(quantity_or_zero(at(part(m, "pods"), &["targetAverageValue"]))));
             ("pods", json!({}))
         }
         "Object" => {
             let src = part(m, "object");
-            target.insert("value".into(), json!(canonical_or_zero(at(src, &["targetValue"]))));
+            target.insert("value".into(), json!(quantity_or_zero(at(src, &["targetValue"]))));
             put(&mut target, "averageValue", at(src, &["averageValue"]));
             ("object", json!({}))
         }
@@ -167,23 +165,23 @@ fn v1_status_to_v2(m: &Value) -> Value {
             let key = if kind == "Resource" { "resource" } else { "containerResource" };
             let src = part(m, key);
             put(&mut current, "averageUtilization", at(src, &["currentAverageUtilization"]));
-            current.insert("averageValue".into(), json!(canonical_or_zero(at(src, &["currentAverageValue"]))));
+            current.insert("averageValue".into(), json!(quantity_or_zero(at(src, &["currentAverageValue"]))));
             key
         }
         "Pods" => {
             let src = part(m, "pods");
-            current.insert("averageValue".into(), json!(canonical_or_zero(at(src, &["currentAverageValue"]))));
+            current.insert("averageValue".into(), json!(quantity_or_zero(at(src, &["currentAverageValue"]))));
             "pods"
         }
         "Object" => {
             let src = part(m, "object");
-            current.insert("value".into(), json!(canonical_or_zero(at(src, &["currentValue"]))));
+            current.insert("value".into(), json!(quantity_or_zero(at(src, &["currentValue"]))));
             put(&mut current, "averageValue", at(src, &["averageValue"]));
             "object"
         }
         "External" => {
             let src = part(m, "external");
-            current.insert("value".into(), json!(canonical_or_zero(at(src, &["currentValue"]))));
+            current.insert("value".into(), json!(quantity_or_zero(at(src, &["currentValue"]))));
             put(&mut current, "averageValue", at(src, &["currentAverageValue"]));
             "external"
         }

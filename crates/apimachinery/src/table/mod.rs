@@ -17,7 +17,6 @@ mod format;
 mod hpa;
 mod other;
 mod pods;
-mod quantity;
 mod workloads;
 
 #[cfg(test)]

@@ -4,18 +4,14 @@
 
 use serde_json::Value;
 
+use crate::gofmt::go_quote;
 use crate::status::Cause;
-
-/// Go's `%q`-style quoting as upstream prints invalid string values.
-pub fn quote(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
-}
 
 /// How upstream prints a value inside `Invalid value: ...`: strings quoted, numbers and
 /// booleans plain, anything else as JSON.
 pub fn show(value: &Value) -> String {
     match value {
-        Value::String(s) => quote(s),
+        Value::String(s) => go_quote(s),
         Value::Null => "null".to_string(),
         other => other.to_string(),
     }
@@ -39,7 +35,7 @@ pub fn invalid(field: &str, value: &Value, detail: &str) -> Cause {
 
 /// `Unsupported value: <value>: supported values: "a", "b"`.
 pub fn not_supported(field: &str, value: &Value, supported: &[&str]) -> Cause {
-    let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
+    let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
     let message = if list.is_empty() {
         format!("Unsupported value: {}", show(value))
     } else {
@@ -107,7 +103,7 @@ pub fn duplicate_rendered(field: &str, rendered: &str) -> Cause {
 
 /// `Unsupported value: <rendered>: supported values: ...` for a value rendered by the caller.
 pub fn not_supported_rendered(field: &str, rendered: &str, supported: &[&str]) -> Cause {
-    let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
+    let list: Vec<String> = supported.iter().map(|s| go_quote(s)).collect();
     let message = if list.is_empty() {
         format!("Unsupported value: {rendered}")
     } else {

@@ -1,6 +1,6 @@
 //! Name rules shared by every resource, with upstream's error wording.
 
-use super::errors::quote;
+use crate::gofmt::go_quote;
 use crate::status::Cause;
 
 pub const DNS1123_LABEL_MAX: usize = 63;
@@ -98,7 +98,7 @@ fn floor_char_boundary(s: &str, max: usize) -> usize {
 pub fn validate_name(rule: NameRule, name: &str, field: &str) -> Vec<Cause> {
     name_problems(rule, name)
         .into_iter()
-        .map(|p| Cause::new("FieldValueInvalid", format!("Invalid value: {}: {p}", quote(name)), field))
+        .map(|p| Cause::new("FieldValueInvalid", format!("Invalid value: {}: {p}", go_quote(name)), field))
         .collect()
 }
 

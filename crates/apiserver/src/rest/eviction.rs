@@ -33,7 +33,7 @@ pub async fn evict(api: &Api, req: &Request) -> ApiResult<HttpResponse> {
     body::check_type(&mut eviction, "policy", "v1", "Eviction")?;
     let name = req.info.name.clone();
     if !meta::name(&eviction).is_empty() && meta::name(&eviction) != name {
-        return Err(ApiError::bad_request(format!("name in URL does not match name in Eviction object")));
+        return Err(ApiError::bad_request("name in URL does not match name in Eviction object".to_string()));
     }
     let ns = req.info.namespace.clone();
     let pods = lookup("", "v1", "pods").ok_or_else(|| ApiError::internal("no pods resource"))?;

@@ -154,3 +154,56 @@ fn age_is_unknown_without_a_creation_timestamp_and_counts_from_it_otherwise() {
     let future = (now() + Duration::seconds(30)).to_rfc3339();
     assert_eq!(row("", "v1", "namespaces", &ns(json!(future)))[2], json!("<invalid>"));
 }
+
+mod quantities {
+    use serde_json::json;
+
+    use crate::table::format::{quantity, quantity_or_zero, quantity_ptr};
+
+    fn c(s: &str) -> String {
+        quantity(&json!(s))
+    }
+
+    #[test]
+    fn canonical_spellings_are_kept() {
+        for s in ["1Gi", "500m", "100Mi", "2", "1k", "10G", "0", "1536Mi", "1e3", "250u", "5n"] {
+            assert_eq!(c(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn other_spellings_are_canonicalized() {
+        assert_eq!(c("1024Mi"), "1Gi");
+        assert_eq!(c("1000m"), "1");
+        assert_eq!(c("1500m"), "1500m");
+        assert_eq!(c("0.5"), "500m");
+        assert_eq!(c("1.5Gi"), "1536Mi");
+        assert_eq!(c("1.5Ki"), "1536");
+        assert_eq!(c("1000"), "1k");
+        assert_eq!(c("1500"), "1500");
+        assert_eq!(c("0.1"), "100m");
+        assert_eq!(c("512Ki"), "512Ki");
+        assert_eq!(c("0.5Ki"), "512");
+        assert_eq!(c("0.0000000001"), "1n");
+        // Upstream's ParseQuantity keeps the caller's text when it looks canonical
+        // (`s: str` on the int64 fast path), and String() prints it back.
+        assert_eq!(c("+3"), "+3");
+        assert_eq!(c("-2Gi"), "-2Gi");
+        assert_eq!(c("00100"), "00100");
+        assert_eq!(c("2000000"), "2M");
+    }
+
+    #[test]
+    fn numbers_and_garbage_are_handled() {
+        assert_eq!(quantity(&json!(3)), "3");
+        assert_eq!(quantity(&json!(2000)), "2k");
+        assert_eq!(c("banana"), "banana");
+        assert_eq!(c("0e2000000000"), "0");
+        assert_eq!(c("1e-2000000000"), "1e-9");
+        // Upstream caps only BinarySI values, and narrows exponents to 32 bits.
+        assert_eq!(c("9e2000000000"), "900e1999999998");
+        assert_eq!(c("1e99999999999"), "10e1215752190");
+        assert_eq!(quantity_ptr(None), "<nil>");
+        assert_eq!(quantity_or_zero(None), "0");
+    }
+}

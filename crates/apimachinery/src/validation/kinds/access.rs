@@ -5,7 +5,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::selector::validation::{go_quote, go_string_slice};
+use crate::gofmt::go_quote;
+use crate::selector::validation::go_string_slice;
 use crate::status::Cause;
 use crate::validation::errors::type_invalid;
 

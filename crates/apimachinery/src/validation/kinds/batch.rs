@@ -9,7 +9,7 @@ use super::meta::{
 };
 use super::pod::validate_pod_template_spec;
 use super::workloads::nonnegative;
-use crate::selector::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{invalid, invalid_rendered, not_supported, not_supported_rendered, required};
 use crate::validation::names::{name_problems, NameRule};
 

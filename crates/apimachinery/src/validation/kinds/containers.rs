@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::access::{child, index, Errs, IntOrStr};
 use super::meta::{check_dns_label, check_name, check_qualified_name};
-use super::quantity::{Quantity, FORMAT_ERROR};
 use super::resources::{validate_resize_policy, validate_resources};
 use super::volumes::{validate_volume_devices, validate_volume_mounts, Vols};
+use crate::quantity::{ParseError, Quantity};
 use crate::validation::errors::{duplicate, forbidden, invalid, not_found, not_supported, required};
 use crate::validation::names::NameRule;
 
@@ -229,13 +229,13 @@ pub(super) fn validate_resource_field_ref(e: &mut Errs, fs: &Value, path: &str, 
     }
     let Some(divisor) = fs.get("divisor").filter(|d| !d.is_null()) else { return };
     let Ok(q) = Quantity::from_json(divisor) else {
-        e.push(invalid(&child(path, "divisor"), divisor, FORMAT_ERROR));
+        e.push(invalid(&child(path, "divisor"), divisor, ParseError::FormatWrong.message()));
         return;
     };
     if q.is_zero() {
         return;
     }
-    let canonical = q.canonical();
+    let canonical = q.to_string();
     let memory_like = ["1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei"];
     let (ok, what) = match resource {
         "limits.cpu" | "requests.cpu" => (["1m", "1"].contains(&canonical.as_str()), "only divisor's values 1m and 1 are supported with the cpu resource"),

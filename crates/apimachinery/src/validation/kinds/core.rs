@@ -10,10 +10,10 @@ use super::access::{child, field_eq, get_str, index, key, Errs, NULL};
 use super::containers::{config_map_key_problems, port_num_problem};
 use super::meta::{check_dns_label, check_name, check_qualified_name};
 use super::net::{check_cidr, check_ip, check_non_special_ip, is_dual_stack};
-use super::quantity::Quantity;
 use super::resources::{
     read_quantity, validate_container_resource_name, validate_quantity_value, validate_resource_name,
 };
+use crate::quantity::Quantity;
 use crate::validation::errors::{
     duplicate, duplicate_rendered, forbidden, invalid, invalid_rendered, not_supported, required, too_long,
 };
@@ -245,8 +245,8 @@ pub(super) fn node_update(e: &mut Errs, new: &Value, old: &Value) {
         if !seen.insert(pair.clone()) {
             let rendered = format!(
                 "core.NodeAddress{{Type:{}, Address:{}}}",
-                crate::selector::validation::go_quote(&pair.0),
-                crate::selector::validation::go_quote(&pair.1)
+                crate::gofmt::go_quote(&pair.0),
+                crate::gofmt::go_quote(&pair.1)
             );
             e.push(duplicate_rendered(&index("status.addresses", i), &rendered));
         }
@@ -388,18 +388,19 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 keys.push(n);
             }
         }
-        let find =
-            |list: &[(String, Option<Quantity>)], k: &str| list.iter().find(|(n, _)| n == k).and_then(|(_, q)| *q);
+        fn find<'a>(list: &'a [(String, Option<Quantity>)], k: &str) -> Option<&'a Quantity> {
+            list.iter().find(|(n, _)| n == k).and_then(|(_, q)| q.as_ref())
+        }
         for k in keys {
             let (mn, mx, df, dr, ratio) =
                 (find(&min, k), find(&max, k), find(&defaults, k), find(&default_requests, k), find(&ratios, k));
-            let c = |q: &Quantity| q.canonical();
+            let c = |q: &Quantity| q.to_string();
             if let (Some(a), Some(b)) = (mn, mx) {
                 if a > b {
                     e.push(invalid(
                         &key(&child(&p, "min"), k),
-                        &s(&c(&a)),
-                        &format!("min value {} is greater than max value {}", c(&a), c(&b)),
+                        &s(&c(a)),
+                        &format!("min value {} is greater than max value {}", c(a), c(b)),
                     ));
                 }
             }
@@ -407,8 +408,8 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if a > r {
                     e.push(invalid(
                         &key(&child(&p, "defaultRequest"), k),
-                        &s(&c(&r)),
-                        &format!("min value {} is greater than default request value {}", c(&a), c(&r)),
+                        &s(&c(r)),
+                        &format!("min value {} is greater than default request value {}", c(a), c(r)),
                     ));
                 }
             }
@@ -416,8 +417,8 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if r > b {
                     e.push(invalid(
                         &key(&child(&p, "defaultRequest"), k),
-                        &s(&c(&r)),
-                        &format!("default request value {} is greater than max value {}", c(&r), c(&b)),
+                        &s(&c(r)),
+                        &format!("default request value {} is greater than max value {}", c(r), c(b)),
                     ));
                 }
             }
@@ -425,8 +426,8 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if r > d {
                     e.push(invalid(
                         &key(&child(&p, "defaultRequest"), k),
-                        &s(&c(&r)),
-                        &format!("default request value {} is greater than default limit value {}", c(&r), c(&d)),
+                        &s(&c(r)),
+                        &format!("default request value {} is greater than default limit value {}", c(r), c(d)),
                     ));
                 }
             }
@@ -434,8 +435,8 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if a > d {
                     e.push(invalid(
                         &key(&child(&p, "default"), k),
-                        &s(&c(&a)),
-                        &format!("min value {} is greater than default value {}", c(&a), c(&d)),
+                        &s(&c(a)),
+                        &format!("min value {} is greater than default value {}", c(a), c(d)),
                     ));
                 }
             }
@@ -443,26 +444,26 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if d > b {
                     e.push(invalid(
                         &key(&child(&p, "default"), k),
-                        &s(&c(&b)),
-                        &format!("default value {} is greater than max value {}", c(&d), c(&b)),
+                        &s(&c(b)),
+                        &format!("default value {} is greater than max value {}", c(d), c(b)),
                     ));
                 }
             }
             if let Some(r) = ratio {
-                if r < Quantity::from_int(1) {
+                if *r < Quantity::from_int(1) {
                     e.push(invalid(
                         &key(&child(&p, "maxLimitRequestRatio"), k),
-                        &s(&c(&r)),
-                        &format!("ratio {} is less than 1", c(&r)),
+                        &s(&c(r)),
+                        &format!("ratio {} is less than 1", c(r)),
                     ));
                 }
                 if let (Some(a), Some(b)) = (mn, mx) {
-                    let limit = b.nanos() as f64 / a.nanos() as f64;
-                    if (r.nanos() as f64 / 1e9) > limit {
+                    let limit = b.nanos_f64() / a.nanos_f64();
+                    if (r.nanos_f64() / 1e9) > limit {
                         e.push(invalid(
                             &key(&child(&p, "maxLimitRequestRatio"), k),
-                            &s(&c(&r)),
-                            &format!("ratio {} is greater than max/min = {limit:.6}", c(&r)),
+                            &s(&c(r)),
+                            &format!("ratio {} is greater than max/min = {limit:.6}", c(r)),
                         ));
                     }
                 }
@@ -472,8 +473,8 @@ pub(super) fn limit_range_create(e: &mut Errs, lr: &Value) {
                 if d != r {
                     e.push(invalid(
                         &key(&child(&p, "defaultRequest"), k),
-                        &s(&c(&r)),
-                        &format!("default value {} must equal to defaultRequest value {} in {k}", c(&d), c(&r)),
+                        &s(&c(r)),
+                        &format!("default value {} must equal to defaultRequest value {} in {k}", c(d), c(r)),
                     ));
                 }
             }

@@ -273,10 +273,10 @@ fn validate_owner_references(e: &mut Errs, meta: &Value) {
         if group.is_empty() && version == "v1" && kind == "Event" {
             let rendered = format!(
                 "v1.OwnerReference{{APIVersion:{}, Kind:{}, Name:{}, UID:{}}}",
-                crate::selector::validation::go_quote(api_version),
-                crate::selector::validation::go_quote(kind),
-                crate::selector::validation::go_quote(name),
-                crate::selector::validation::go_quote(uid)
+                crate::gofmt::go_quote(api_version),
+                crate::gofmt::go_quote(kind),
+                crate::gofmt::go_quote(name),
+                crate::gofmt::go_quote(uid)
             );
             e.push(invalid_rendered(path, &rendered, "/v1, Kind=Event is disallowed from being an owner"));
         }

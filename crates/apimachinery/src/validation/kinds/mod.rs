@@ -26,7 +26,6 @@ mod networking;
 mod other;
 mod pod;
 mod pv;
-mod quantity;
 mod rbac;
 mod resources;
 mod scheduling;

@@ -11,7 +11,7 @@ use super::containers::port_num_problem;
 use super::meta::{check_dns_label, check_name, check_qualified_name, validate_label_selector, STRICT};
 use super::resources::{read_quantity, validate_container_resource_name};
 use super::workloads::{int_or_percent, nonnegative};
-use crate::selector::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{duplicate, forbidden, invalid, invalid_rendered, not_supported, required, too_long};
 use crate::validation::names::{name_problems, NameRule};
 
@@ -47,7 +47,7 @@ fn validate_metric_target(e: &mut Errs, src: &Value, path: &str) -> (bool, bool,
             present[i] = true;
             if let Some(q) = read_quantity(e, v, &child(&tp, k)) {
                 if q.sign() != 1 {
-                    e.push(invalid(&child(&tp, k), &s(&q.canonical()), "must be positive"));
+                    e.push(invalid(&child(&tp, k), &s(&q.to_string()), "must be positive"));
                 }
             }
         }

@@ -15,7 +15,7 @@ use super::scheduling::{
 };
 use super::security::{validate_os, validate_pod_security_context};
 use super::volumes::validate_volumes;
-use crate::selector::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{
     duplicate, duplicate_rendered, forbidden, immutable, invalid, invalid_rendered, not_supported, required,
 };

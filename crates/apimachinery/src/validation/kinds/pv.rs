@@ -6,10 +6,10 @@ use serde_json::Value;
 
 use super::access::{child, diff, field_eq, get_str, key, render_json, semantic_eq, Errs, NULL};
 use super::meta::check_dns_subdomain;
-use super::quantity::Quantity;
 use super::resources::read_quantity;
 use super::security::validate_no_backsteps;
 use super::volumes::{validate_access_modes, validate_csi_driver_name, validate_pvc_spec};
+use crate::quantity::Quantity;
 use crate::validation::errors::{
     forbidden, invalid, invalid_rendered, not_supported, not_supported_rendered, required,
 };
@@ -194,14 +194,10 @@ fn validate_pv_spec(e: &mut Errs, pv: &Value) {
         let p = key("spec.capacity", name);
         if let Some(q) = read_quantity(e, v, &p) {
             if q.value() < 0 {
-                e.push(invalid(
-                    &p,
-                    &Value::from(i64::try_from(q.value()).unwrap_or(i64::MIN)),
-                    "must be a valid resource quantity",
-                ));
+                e.push(invalid(&p, &Value::from(q.value()), "must be a valid resource quantity"));
             }
             if q.sign() <= 0 {
-                e.push(invalid(&p, &s(&q.canonical()), "must be greater than zero"));
+                e.push(invalid(&p, &s(&q.to_string()), "must be greater than zero"));
             }
         }
     }
@@ -423,11 +419,7 @@ pub(super) fn pvc_status(e: &mut Errs, new: &Value, _old: &Value) {
             let p = key("status.capacity", name);
             if let Some(q) = read_quantity(e, v, &p) {
                 if q.value() < 0 {
-                    e.push(invalid(
-                        &p,
-                        &Value::from(i64::try_from(q.value()).unwrap_or(i64::MIN)),
-                        "must be a valid resource quantity",
-                    ));
+                    e.push(invalid(&p, &Value::from(q.value()), "must be a valid resource quantity"));
                 }
             }
         }

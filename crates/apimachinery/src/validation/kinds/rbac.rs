@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::access::{child, field_eq, get_str, go_strings, Errs, NULL};
 use super::meta::{as_selector, check_name, validate_selector_object, STRICT};
-use crate::selector::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{invalid_rendered, not_supported, required};
 use crate::validation::names::NameRule;
 

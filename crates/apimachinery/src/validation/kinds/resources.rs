@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::access::{child, index, key, Errs};
 use super::meta::{check_dns_label, check_qualified_name, qualified_name_errors};
-use super::quantity::{Quantity, FORMAT_ERROR};
+use crate::quantity::{ParseError, Quantity};
 use crate::validation::errors::{duplicate, forbidden, invalid, not_found, not_supported, required};
 
 fn s(v: &str) -> Value {
@@ -102,9 +102,9 @@ fn is_integer_resource(name: &str) -> bool {
 pub(super) fn read_quantity(e: &mut Errs, v: &Value, path: &str) -> Option<Quantity> {
     match Quantity::from_json(v) {
         Ok(q) => Some(q),
-        Err(()) => {
+        Err(_) => {
             if v.is_string() || v.is_number() {
-                e.push(invalid(path, v, FORMAT_ERROR));
+                e.push(invalid(path, v, ParseError::FormatWrong.message()));
             } else {
                 e.wrong_type(path, v, "quantity");
             }
@@ -116,10 +116,10 @@ pub(super) fn read_quantity(e: &mut Errs, v: &Value, path: &str) -> Option<Quant
 /// `ValidateResourceQuantityValue`: not negative, and whole for integer resources.
 pub(super) fn validate_quantity_value(e: &mut Errs, resource: &str, q: &Quantity, path: &str) {
     if q.is_negative() {
-        e.push(invalid(path, &s(&q.canonical()), "must be greater than or equal to 0"));
+        e.push(invalid(path, &s(&q.to_string()), "must be greater than or equal to 0"));
     }
     if is_integer_resource(resource) && !q.is_integer() {
-        e.push(invalid(path, &s(&q.canonical()), "must be an integer"));
+        e.push(invalid(path, &s(&q.to_string()), "must be an integer"));
     }
 }
 
@@ -165,14 +165,14 @@ pub(super) fn validate_resources(e: &mut Errs, c: &Value, path: &str, claim_name
                     if q != limit && !overcommit {
                         e.push(invalid(
                             &req_path,
-                            &s(&q.canonical()),
-                            &format!("must be equal to {name} limit of {}", limit.canonical()),
+                            &s(&q.to_string()),
+                            &format!("must be equal to {name} limit of {}", limit),
                         ));
                     } else if q > limit {
                         e.push(invalid(
                             &req_path,
-                            &s(&q.canonical()),
-                            &format!("must be less than or equal to {name} limit of {}", limit.canonical()),
+                            &s(&q.to_string()),
+                            &format!("must be less than or equal to {name} limit of {}", limit),
                         ));
                     }
                 }

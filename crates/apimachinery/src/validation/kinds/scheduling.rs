@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::access::{child, index, Errs};
 use super::meta::{check_dns_subdomain, check_qualified_name, label_value_errors, validate_label_selector, STRICT};
 use super::net::check_ip;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{
     duplicate, duplicate_rendered, forbidden, invalid, invalid_rendered, not_supported, required,
 };
@@ -256,19 +257,15 @@ pub(super) fn validate_taints(e: &mut Errs, spec: &Value, spec_path: &str, path:
                 &p,
                 &format!(
                     "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:<nil>}}",
-                    quote(key),
-                    quote(value),
-                    quote(effect)
+                    go_quote(key),
+                    go_quote(value),
+                    go_quote(effect)
                 ),
             );
             c.message.push_str(": taints must be unique by key and effect pair");
             e.push(c);
         }
     }
-}
-
-fn quote(v: &str) -> String {
-    crate::selector::validation::go_quote(v)
 }
 
 /// `validatePodDNSConfig` (relaxed search validation is on in 1.33).

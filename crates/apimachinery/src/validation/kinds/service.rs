@@ -9,7 +9,7 @@ use super::access::{child, get_int, get_str, go_strings, index, Errs, NULL};
 use super::containers::{port_num_problem, validate_port_num_or_name};
 use super::meta::{check_dns_label, check_dns_subdomain, check_qualified_name, validate_labels};
 use super::net::{check_cidr, check_ip, check_non_special_ip, is_dual_stack, is_ipv6, parse_ip};
-use crate::selector::validation::go_quote;
+use crate::gofmt::go_quote;
 use crate::validation::errors::{
     duplicate, duplicate_rendered, forbidden, invalid, invalid_rendered, not_supported, required,
 };

@@ -343,7 +343,7 @@ fn validate_source(e: &mut Errs, kind: &str, src: &Value, path: &str, vol_name: 
                         e.push(invalid(
                             &child(path, "name"),
                             &s(vol_name),
-                            &format!("PVC name {}: {msg}", crate::selector::validation::go_quote(&pvc)),
+                            &format!("PVC name {}: {msg}", crate::gofmt::go_quote(&pvc)),
                         ));
                     }
                 }
@@ -707,7 +707,7 @@ pub(super) fn validate_pvc_spec(e: &mut Errs, spec: &Value, path: &str) {
         Some(v) => {
             if let Some(q) = read_quantity(e, v, &key(&child(&rp, "requests"), "storage")) {
                 if q.sign() <= 0 {
-                    e.push(invalid(&storage_path, &s(&q.canonical()), "must be greater than zero"));
+                    e.push(invalid(&storage_path, &s(&q.to_string()), "must be greater than zero"));
                 } else {
                     validate_quantity_value(e, "storage", &q, &storage_path);
                 }

@@ -30,7 +30,7 @@ fn render_int_or_str(v: IntOrStr) -> String {
     match v {
         IntOrStr::Int(n) => format!("intstr.IntOrString{{Type:0, IntVal:{n}, StrVal:\"\"}}"),
         IntOrStr::Str(s) => {
-            format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", crate::selector::validation::go_quote(s))
+            format!("intstr.IntOrString{{Type:1, IntVal:0, StrVal:{}}}", crate::gofmt::go_quote(s))
         }
     }
 }
@@ -149,7 +149,7 @@ fn required_selector(
 
 /// Go's `%#v` of a strategy struct with a type and an optional rolling update.
 fn render_strategy(kind: &str, rolling: &str, strategy: &Value) -> String {
-    let ty = crate::selector::validation::go_quote(super::access::get_str(strategy, "type"));
+    let ty = crate::gofmt::go_quote(super::access::get_str(strategy, "type"));
     let ru = if strategy.get("rollingUpdate").is_some_and(|v| !v.is_null()) {
         format!("(*apps.{rolling})(0xc000000000)")
     } else {
