@@ -57,6 +57,9 @@ pub struct ApiError {
     pub causes: Vec<Cause>,
     /// Seconds for `Retry-After` / `details.retryAfterSeconds`.
     pub retry_after: Option<u32>,
+    /// `metadata.continue` of the Status: the token that resumes an expired paged list
+    /// (inconsistently, at the latest revision).
+    pub continue_token: Option<Box<str>>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -71,7 +74,15 @@ pub type ApiResult<T> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(code: u16, reason: &'static str, message: impl Into<String>) -> Self {
-        ApiError { code, reason, message: message.into(), subject: None, causes: Vec::new(), retry_after: None }
+        ApiError {
+            code,
+            reason,
+            message: message.into(),
+            subject: None,
+            causes: Vec::new(),
+            retry_after: None,
+            continue_token: None,
+        }
     }
 
     pub fn with_subject(mut self, subject: Subject) -> Self {
@@ -185,7 +196,11 @@ impl ApiError {
         let mut status = Map::new();
         status.insert("kind".into(), json!("Status"));
         status.insert("apiVersion".into(), json!("v1"));
-        status.insert("metadata".into(), json!({}));
+        let metadata = match &self.continue_token {
+            Some(token) => json!({"continue": &**token}),
+            None => json!({}),
+        };
+        status.insert("metadata".into(), metadata);
         status.insert("status".into(), json!("Failure"));
         status.insert("message".into(), json!(self.message));
         if !self.reason.is_empty() {

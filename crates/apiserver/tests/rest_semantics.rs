@@ -9,6 +9,12 @@ const CM: &str = "/api/v1/namespaces/default/configmaps";
 const PODS: &str = "/api/v1/namespaces/default/pods";
 const DEPLOYS: &str = "/apis/apps/v1/namespaces/default/deployments";
 
+/// The names of a list's items, in order.
+fn names(list: &serde_json::Value) -> Vec<String> {
+    let items = list["items"].as_array().expect("items");
+    items.iter().map(|i| i["metadata"]["name"].as_str().expect("name").to_string()).collect()
+}
+
 fn deployment(name: &str, replicas: i64) -> serde_json::Value {
     json!({
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -443,7 +449,7 @@ async fn metrics_count_requests_by_verb_resource_and_code() {
 #[tokio::test]
 async fn compaction_expires_old_continue_tokens_and_exact_reads() {
     let s = Server::start_with(&["--etcd-compaction-interval=1s"]).await;
-    for i in 0..4 {
+    for i in 0..6 {
         s.post(CM, &configmap(&format!("old{i}"), &[])).await;
     }
     let page = s.get(&format!("{CM}?limit=2")).await;
@@ -464,6 +470,22 @@ async fn compaction_expires_old_continue_tokens_and_exact_reads() {
     }
     let expired = expired.expect("the continue token expires after compaction");
     assert_eq!(expired.body["reason"], "Expired");
+    // The Status offers a token that continues after the same key at the latest revision.
+    let inconsistent = expired.body["metadata"]["continue"].as_str().expect("inconsistent continue token");
+    let page2 = s.get(&format!("{CM}?limit=2&continue={inconsistent}")).await;
+    assert_eq!(page2.status, 200, "{}", page2.text);
+    assert_eq!(names(&page2.body), ["old2", "old3"]);
+    assert_eq!(page2.body["metadata"]["remainingItemCount"], 2);
+    let latest_rv = page2.body["metadata"]["resourceVersion"].as_str().expect("rv").to_string();
+    assert!(latest_rv.parse::<i64>().expect("numeric") > rv.parse::<i64>().expect("numeric"));
+    let next = page2.body["metadata"]["continue"].as_str().expect("a new continue token");
+    let page3 = s.get(&format!("{CM}?limit=2&continue={next}")).await;
+    assert_eq!(names(&page3.body), ["old4", "old5"]);
+    assert_eq!(page3.body["metadata"]["resourceVersion"], latest_rv.as_str());
+    assert!(page3.body["metadata"].get("continue").is_none(), "{}", page3.text);
+    let with_rv = s.get(&format!("{CM}?limit=2&continue={next}&resourceVersion={latest_rv}")).await;
+    assert_eq!(with_rv.status, 400, "{}", with_rv.text);
+    assert_eq!(with_rv.body["message"], "specifying resource version is not allowed when using continue");
     let exact = s.get(&format!("{CM}?resourceVersion={rv}&resourceVersionMatch=Exact")).await;
     assert_eq!(exact.status, 410, "{}", exact.text);
 }

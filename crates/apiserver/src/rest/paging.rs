@@ -9,8 +9,13 @@ use serde_json::{json, Value};
 
 const TOKEN_VERSION: &str = "meta.k8s.io/v1";
 
+/// The revision a token carries when the list it continues was compacted away: continue
+/// at the latest revision (an inconsistent list), as upstream's tokens say with -1.
+pub const LATEST: i64 = -1;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Continue {
+    /// The list's revision, or `LATEST`.
     pub revision: i64,
     /// The first key of the next page, relative to the list prefix.
     pub start: String,
@@ -33,7 +38,7 @@ pub fn decode(token: &str) -> ApiResult<Continue> {
     let revision = body
         .get("rv")
         .and_then(Value::as_i64)
-        .filter(|rv| *rv > 0)
+        .filter(|rv| *rv > 0 || *rv == LATEST)
         .ok_or_else(|| invalid("missing resource version"))?;
     let start = body.get("start").and_then(Value::as_str).ok_or_else(|| invalid("missing start key"))?;
     if start.is_empty() || start.contains("..") || start.starts_with('/') {
@@ -53,8 +58,14 @@ mod tests {
     }
 
     #[test]
+    fn latest_tokens_are_accepted() {
+        let token = encode(LATEST, "default/web\u{0}");
+        assert_eq!(decode(&token).expect("valid").revision, LATEST);
+    }
+
+    #[test]
     fn tampered_tokens_are_bad_requests() {
-        for bad in ["%%%", "e30", &encode(0, "x"), &encode(5, "../secrets/x")] {
+        for bad in ["%%%", "e30", &encode(0, "x"), &encode(-2, "x"), &encode(5, "../secrets/x")] {
             assert_eq!(decode(bad).expect_err(bad).code, 400, "{bad}");
         }
     }

@@ -105,8 +105,12 @@ async fn list_from_etcd(
         };
         (revision, prefix.clone())
     } else {
+        if !q.resource_version.is_empty() && q.resource_version != "0" {
+            return Err(ApiError::bad_request("specifying resource version is not allowed when using continue"));
+        }
         let token = paging::decode(&q.continue_token)?;
-        (token.revision, format!("{prefix}{}", token.start))
+        // A LATEST token reads at etcd's current revision (0 asks etcd for it).
+        (token.revision.max(0), format!("{prefix}{}", token.start))
     };
     let stored = api.stored_resource(res);
     let limit = q.limit;
@@ -115,7 +119,9 @@ async fn list_from_etcd(
     let mut remaining = None;
     loop {
         let page = api.etcd.range(&prefix, &start, revision, limit).await.map_err(|e| match e {
-            storage::StorageError::Compacted { .. } if !q.continue_token.is_empty() => expired_continue(),
+            storage::StorageError::Compacted { .. } if !q.continue_token.is_empty() => {
+                expired_continue(start.strip_prefix(&prefix).unwrap_or(&start))
+            }
             other => from_storage(other, &crate::api::Api::subject(res, "")),
         })?;
         revision = page.revision;
@@ -148,8 +154,12 @@ async fn list_from_etcd(
     Ok(Listed { items, meta: ListMeta { resource_version: revision, continue_token, remaining } })
 }
 
-fn expired_continue() -> ApiError {
-    ApiError::expired(
+/// 410 for a continue token whose revision etcd compacted away. The Status carries a token
+/// that resumes from the same key at the latest revision, as upstream's does.
+fn expired_continue(start_relative: &str) -> ApiError {
+    let mut err = ApiError::expired(
         "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.",
-    )
+    );
+    err.continue_token = Some(paging::encode(paging::LATEST, start_relative).into());
+    err
 }
