@@ -1,5 +1,5 @@
-//! Request bodies as JSON: field validation, normalization and the resourceVersion splice
-//! never panic on any JSON, for several kinds.
+//! Request bodies as JSON: field validation (unknown and repeated fields), normalization
+//! and the resourceVersion splice never panic on any JSON, for several kinds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,6 +14,7 @@ const KINDS: &[(&str, &str, &str)] = &[
 
 fuzz_target!(|data: &[u8]| {
     let _ = apimachinery::splice::set_resource_version(data, 42);
+    let _ = apimachinery::schema::duplicate_fields(data);
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
     for (group, version, kind) in KINDS {
         let mut obj = value.clone();

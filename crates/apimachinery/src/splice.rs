@@ -2,7 +2,7 @@
 //! `metadata.resourceVersion` without parsing and re-encoding a whole object.
 
 /// Skips JSON whitespace from `i`.
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ws(b: &[u8], mut i: usize) -> usize {
     while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -10,7 +10,7 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index just past a JSON string starting at `i` (which must be `"`).
-fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
+pub(crate) fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
     if b.get(i) != Some(&b'"') {
         return None;
     }
@@ -27,7 +27,7 @@ fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// The index just past the JSON value starting at `i`.
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
+pub(crate) fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     let i = skip_ws(b, i);
     match b.get(i)? {
         b'"' => skip_string(b, i),

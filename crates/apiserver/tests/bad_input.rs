@@ -83,6 +83,38 @@ async fn unknown_fields_fail_strict_validation_and_warn_otherwise() {
 }
 
 #[tokio::test]
+async fn repeated_fields_fail_strict_validation_like_upstreams_conformance_body() {
+    let s = Server::start().await;
+    // The body upstream's FieldValidation conformance test posts, byte for byte in shape.
+    let body = br#"{"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "my-dep", "labels": {"app": "nginx"}},
+        "spec": {"unknownField": "foo", "replicas": 2, "replicas": 3,
+                 "selector": {"matchLabels": {"app": "nginx"}},
+                 "template": {"metadata": {"labels": {"app": "nginx"}},
+                              "spec": {"containers": [{"name": "nginx", "image": "nginx:latest"}]}}}}"#;
+    let deploys = "/apis/apps/v1/namespaces/default/deployments";
+    let strict = s
+        .request(
+            "POST",
+            &format!("{deploys}?fieldValidation=Strict&fieldManager=m"),
+            "application/json",
+            Some(body.to_vec()),
+        )
+        .await;
+    assert_eq!(strict.status, 400, "{}", strict.text);
+    assert_eq!(
+        strict.body["message"],
+        "strict decoding error: unknown field \"spec.unknownField\", duplicate field \"spec.replicas\""
+    );
+    assert_eq!(s.get(&format!("{deploys}/my-dep")).await.status, 404, "nothing stored");
+    let warned = s.request("POST", deploys, "application/json", Some(body.to_vec())).await;
+    assert_eq!(warned.status, 201, "{}", warned.text);
+    let warnings: Vec<_> = warned.headers.get_all("warning").iter().filter_map(|v| v.to_str().ok()).collect();
+    assert!(warnings.iter().any(|w| w.contains("duplicate field \\\"spec.replicas\\\"")), "{warnings:?}");
+    assert_eq!(warned.body["spec"]["replicas"], 3, "the last of repeated members wins, as in Go");
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused_with_413() {
     let s = Server::start().await;
     let big = "x".repeat(4 * 1024 * 1024);

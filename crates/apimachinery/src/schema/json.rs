@@ -21,11 +21,18 @@ pub fn unknown_fields(group: &str, version: &str, kind: &str, obj: &Value) -> Ve
     out
 }
 
-/// The error text upstream's strict decoding reports for these unknown-field paths
-/// (`strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`).
-pub fn strict_decoding_message(paths: &[String]) -> String {
-    let parts: Vec<String> = paths.iter().map(|p| format!("unknown field \"{p}\"")).collect();
-    format!("strict decoding error: {}", parts.join(", "))
+/// Each strict-decoding finding as upstream words it (`unknown field "spec.foo"`,
+/// `duplicate field "spec.replicas"`): unknown fields first, then repeated ones.
+pub fn strict_decoding_findings(unknown: &[String], duplicates: &[String]) -> Vec<String> {
+    let unknown = unknown.iter().map(|p| format!("unknown field \"{p}\""));
+    let duplicates = duplicates.iter().map(|p| format!("duplicate field \"{p}\""));
+    unknown.chain(duplicates).take(MAX_UNKNOWN_FIELDS).collect()
+}
+
+/// The error text upstream's strict decoding reports for these findings
+/// (`strict decoding error: unknown field "spec.foo", duplicate field "spec.replicas"`).
+pub fn strict_decoding_message(findings: &[String]) -> String {
+    format!("strict decoding error: {}", findings.join(", "))
 }
 
 /// JSON nesting beyond this is left unexamined (serde_json itself stops at 128).

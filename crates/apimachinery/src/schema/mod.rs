@@ -6,6 +6,7 @@
 //! version) and embedded at build time; the JSON helpers here and the protobuf transcoder
 //! both walk it, so neither has per-type code.
 
+mod duplicates;
 mod json;
 pub mod values;
 
@@ -18,7 +19,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-pub use json::{fill_defaults, normalize, strict_decoding_message, unknown_fields};
+pub use duplicates::duplicate_fields;
+pub use json::{fill_defaults, normalize, strict_decoding_findings, strict_decoding_message, unknown_fields};
 
 /// How a field's value is represented.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -97,7 +97,11 @@ fn unknown_fields_are_listed_with_their_paths() {
         unknown_fields("", "v1", "Pod", &pod),
         vec!["metadata.bogus", "spec.containers[1].imagee", "spec.foo", "extra"]
     );
-    assert_eq!(strict_decoding_message(&["spec.foo".into()]), "strict decoding error: unknown field \"spec.foo\"");
+    let findings = strict_decoding_findings(&["spec.foo".into()], &["spec.replicas".into()]);
+    assert_eq!(
+        strict_decoding_message(&findings),
+        "strict decoding error: unknown field \"spec.foo\", duplicate field \"spec.replicas\""
+    );
 }
 
 #[test]

@@ -69,11 +69,19 @@ pub fn check_namespace(obj: &mut Value, res: &ResourceInfo, url_namespace: &str)
     Ok(())
 }
 
-/// Applies `fieldValidation`: Strict refuses unknown fields, Warn reports them as
-/// warnings, Ignore drops them. Returns the warnings. Then normalizes the object the
-/// way a Go decode/encode round trip would.
-pub fn validate_fields(obj: &mut Value, group: &str, version: &str, kind: &str, mode: &str) -> ApiResult<Vec<String>> {
-    let warnings = unknown_field_warnings(obj, group, version, kind, mode)?;
+/// Applies `fieldValidation`: Strict refuses unknown fields (and, given the JSON body the
+/// object came from, repeated ones), Warn reports them as warnings, Ignore drops them.
+/// Returns the warnings. Then normalizes the object the way a Go decode/encode round trip
+/// would.
+pub fn validate_fields(
+    obj: &mut Value,
+    json_body: Option<&[u8]>,
+    group: &str,
+    version: &str,
+    kind: &str,
+    mode: &str,
+) -> ApiResult<Vec<String>> {
+    let warnings = strict_decoding_warnings(obj, json_body, group, version, kind, mode)?;
     // What a Go decode/encode round trip would leave: unknown fields gone, omitted
     // zero values dropped, and the structs Go always prints present.
     apimachinery::schema::normalize(group, version, kind, obj);
@@ -93,24 +101,25 @@ pub fn field_validation_mode(mode: &str) -> ApiResult<&'static str> {
     }
 }
 
-/// Unknown fields under `fieldValidation`: an error for Strict, warnings for Warn.
-pub fn unknown_field_warnings(
+/// Unknown fields of `obj`, and repeated members of `json_body` when given, under
+/// `fieldValidation`: an error for Strict, warnings for Warn, nothing for Ignore.
+pub fn strict_decoding_warnings(
     obj: &Value,
+    json_body: Option<&[u8]>,
     group: &str,
     version: &str,
     kind: &str,
     mode: &str,
 ) -> ApiResult<Vec<String>> {
     let mode = field_validation_mode(mode)?;
-    let mut warnings = Vec::new();
-    if mode != "Ignore" {
-        let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
-        if !unknown.is_empty() {
-            if mode == "Strict" {
-                return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&unknown)));
-            }
-            warnings.extend(unknown.iter().map(|f| format!("unknown field \"{f}\"")));
-        }
+    if mode == "Ignore" {
+        return Ok(Vec::new());
     }
-    Ok(warnings)
+    let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
+    let duplicates = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
+    let findings = apimachinery::schema::strict_decoding_findings(&unknown, &duplicates);
+    if mode == "Strict" && !findings.is_empty() {
+        return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&findings)));
+    }
+    Ok(findings)
 }

@@ -26,7 +26,9 @@ fn decode_body(req: &Request) -> ApiResult<(Value, Vec<String>)> {
     let mut obj = body::decode(&req.body, encoding)?;
     let res = req.res;
     body::check_type(&mut obj, res.group, res.version, res.kind)?;
-    let warnings = body::validate_fields(&mut obj, res.group, res.version, res.kind, &req.query.field_validation)?;
+    let json_body = (encoding == negotiate::Encoding::Json).then_some(&req.body[..]);
+    let warnings =
+        body::validate_fields(&mut obj, json_body, res.group, res.version, res.kind, &req.query.field_validation)?;
     apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut obj);
     Ok((obj, warnings))
 }
@@ -242,7 +244,8 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
         if !sent_rv.is_empty() && sent_rv != current.revision.to_string() {
             return Err(ApiError::stale_resource_version(Api::subject(res, name)));
         }
-        warnings = body::validate_fields(&mut patched, res.group, res.version, res.kind, &req.query.field_validation)?;
+        warnings =
+            body::validate_fields(&mut patched, None, res.group, res.version, res.kind, &req.query.field_validation)?;
         apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut patched);
         track(res, Some(&served), &mut patched, &manager, part)?;
         let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, patched), old);
@@ -277,7 +280,7 @@ pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
     // fieldValidation says.
     body::field_validation_mode(&req.query.field_validation)?;
-    body::unknown_field_warnings(&config, res.group, res.version, res.kind, "Strict")?;
+    body::strict_decoding_warnings(&config, None, res.group, res.version, res.kind, "Strict")?;
     let subresource = subresource_of(part);
     let strategy = strategy::for_resource(res);
     let force = req.query.force;
