@@ -73,3 +73,17 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     // Linux reports clock ticks; USER_HZ is 100 on every platform Linux supports today.
     Some(Duration::from_millis((utime + stime) * 10))
 }
+
+/// A watch-cache decoder that keeps each value's bytes as they are: the cheapest consumer
+/// of an etcd watch, for baselines that need etcd to stream every write to a watcher.
+pub struct RawBytes;
+
+impl storage::Decoder<Vec<u8>> for RawBytes {
+    fn decode(&self, _: storage::ResourceId, _: &str, value: &[u8], _: i64) -> Result<Vec<u8>, String> {
+        Ok(value.to_vec())
+    }
+
+    fn at_revision(&self, _: storage::ResourceId, item: &Vec<u8>, _: i64) -> Vec<u8> {
+        item.clone()
+    }
+}
