@@ -115,6 +115,51 @@ async fn repeated_fields_fail_strict_validation_like_upstreams_conformance_body(
 }
 
 #[tokio::test]
+async fn patches_failing_strict_validation_are_invalid_on_the_patch_field() {
+    let s = Server::start().await;
+    assert_eq!(s.post(CM, &configmap("sp", &[("a", "1")])).await.status, 201);
+    let path = format!("{CM}/sp?fieldValidation=Strict");
+    // Strategic merge: the value shown is the patch map as Go prints it.
+    let smp = s
+        .request(
+            "PATCH",
+            &path,
+            "application/strategic-merge-patch+json",
+            Some(br#"{"bogus": 1, "data": {"b": "2"}}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(smp.status, 422, "{}", smp.text);
+    assert_eq!(smp.body["reason"], "Invalid");
+    let cause = &smp.body["details"]["causes"][0];
+    assert_eq!(cause["field"], "patch");
+    assert_eq!(
+        cause["message"],
+        "Invalid value: \"map[bogus:1 data:map[b:2]]\": strict decoding error: unknown field \"bogus\""
+    );
+    // Merge patch: repeated members of the patch are found too.
+    let merge = s
+        .request("PATCH", &path, "application/merge-patch+json", Some(br#"{"data": {"b": "2", "b": "3"}}"#.to_vec()))
+        .await;
+    assert_eq!(merge.status, 422, "{}", merge.text);
+    let message = merge.body["details"]["causes"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.ends_with(": strict decoding error: duplicate field \"data.b\""), "{message}");
+    assert_eq!(s.get(&format!("{CM}/sp")).await.body["data"], json!({"a": "1"}), "nothing stored");
+    // Warn (the default) applies the patch and says what it dropped.
+    let warned = s
+        .request(
+            "PATCH",
+            &format!("{CM}/sp"),
+            "application/merge-patch+json",
+            Some(br#"{"bogus": 1, "data": {"b": "2"}}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(warned.status, 200, "{}", warned.text);
+    let warnings: Vec<_> = warned.headers.get_all("warning").iter().filter_map(|v| v.to_str().ok()).collect();
+    assert!(warnings.iter().any(|w| w.contains("unknown field \\\"bogus\\\"")), "{warnings:?}");
+    assert_eq!(warned.body["data"], json!({"a": "1", "b": "2"}));
+}
+
+#[tokio::test]
 async fn oversized_bodies_are_refused_with_413() {
     let s = Server::start().await;
     let big = "x".repeat(4 * 1024 * 1024);

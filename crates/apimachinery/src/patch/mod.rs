@@ -135,3 +135,9 @@ fn depth_exceeds(value: &Value, limit: usize) -> bool {
     }
     false
 }
+
+/// How upstream prints a decoded patch map in error messages (`fmt.Sprintf("%+v", patchMap)`):
+/// `map[spec:map[replicas:3]]`, keys sorted.
+pub fn go_map_text(map: &serde_json::Map<String, serde_json::Value>) -> String {
+    gofmt::v_map(map)
+}

@@ -71,8 +71,7 @@ pub fn check_namespace(obj: &mut Value, res: &ResourceInfo, url_namespace: &str)
 
 /// Applies `fieldValidation`: Strict refuses unknown fields (and, given the JSON body the
 /// object came from, repeated ones), Warn reports them as warnings, Ignore drops them.
-/// Returns the warnings. Then normalizes the object the way a Go decode/encode round trip
-/// would.
+/// Returns the warnings. Then shapes the object as a Go decode/encode round trip would.
 pub fn validate_fields(
     obj: &mut Value,
     json_body: Option<&[u8]>,
@@ -82,11 +81,15 @@ pub fn validate_fields(
     mode: &str,
 ) -> ApiResult<Vec<String>> {
     let warnings = strict_decoding_warnings(obj, json_body, group, version, kind, mode)?;
-    // What a Go decode/encode round trip would leave: unknown fields gone, omitted
-    // zero values dropped, and the structs Go always prints present.
+    shape_like_go(obj, group, version, kind);
+    Ok(warnings)
+}
+
+/// What a Go decode/encode round trip would leave: unknown fields gone, omitted zero
+/// values dropped, and the structs Go always prints present.
+pub fn shape_like_go(obj: &mut Value, group: &str, version: &str, kind: &str) {
     apimachinery::schema::normalize(group, version, kind, obj);
     apimachinery::schema::fill_defaults(group, version, kind, obj);
-    Ok(warnings)
 }
 
 /// The `fieldValidation` mode a request asks for (Warn when unset).
@@ -101,8 +104,16 @@ pub fn field_validation_mode(mode: &str) -> ApiResult<&'static str> {
     }
 }
 
-/// Unknown fields of `obj`, and repeated members of `json_body` when given, under
-/// `fieldValidation`: an error for Strict, warnings for Warn, nothing for Ignore.
+/// What strict decoding finds, worded as upstream words it: the unknown fields of `obj`,
+/// then the members repeated within one object of `json_body` (when given).
+pub fn strict_findings(obj: &Value, json_body: Option<&[u8]>, group: &str, version: &str, kind: &str) -> Vec<String> {
+    let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
+    let duplicates = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
+    apimachinery::schema::strict_decoding_findings(&unknown, &duplicates)
+}
+
+/// Strict findings under `fieldValidation`: a 400 for Strict, warnings for Warn, nothing
+/// for Ignore.
 pub fn strict_decoding_warnings(
     obj: &Value,
     json_body: Option<&[u8]>,
@@ -115,9 +126,7 @@ pub fn strict_decoding_warnings(
     if mode == "Ignore" {
         return Ok(Vec::new());
     }
-    let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
-    let duplicates = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
-    let findings = apimachinery::schema::strict_decoding_findings(&unknown, &duplicates);
+    let findings = strict_findings(obj, json_body, group, version, kind);
     if mode == "Strict" && !findings.is_empty() {
         return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&findings)));
     }

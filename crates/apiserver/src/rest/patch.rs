@@ -1,8 +1,10 @@
 //! PATCH bodies: JSON patch (RFC 6902), JSON merge patch (RFC 7396) and strategic merge patch.
 
-use apimachinery::{ApiError, ApiResult};
+use apimachinery::resource::ResourceInfo;
+use apimachinery::{ApiError, ApiResult, Subject};
 use serde_json::Value;
 
+use super::body;
 use crate::negotiate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,4 +73,23 @@ pub fn apply(gvk: (&str, &str, &str), kind: PatchKind, doc: &PatchDoc, original:
         ));
     }
     Ok(target)
+}
+
+/// Strict-decoding findings of a patch: unknown fields of the patched object and, for merge
+/// and strategic merge patches, members repeated within one object of the patch body.
+pub fn strict_findings(res: &ResourceInfo, kind: PatchKind, body: &[u8], patched: &Value) -> Vec<String> {
+    let repeats_source = (kind != PatchKind::Json).then_some(body);
+    body::strict_findings(patched, repeats_source, res.group, res.version, res.kind)
+}
+
+/// The 422 upstream answers a patch that fails strict decoding with: an Invalid on the
+/// field `patch`, whose value is the patch map (strategic merge) or the patched object.
+pub fn strict_error(kind: PatchKind, doc: &PatchDoc, patched: &Value, findings: &[String]) -> ApiError {
+    let shown = match (kind, doc) {
+        (PatchKind::StrategicMerge, PatchDoc::Merge(Value::Object(map))) => apimachinery::patch::go_map_text(map),
+        _ => patched.to_string(),
+    };
+    let detail = apimachinery::schema::strict_decoding_message(findings);
+    let cause = apimachinery::validation::invalid("patch", &Value::String(shown), &detail);
+    ApiError::invalid(Subject::new("", "", ""), vec![cause])
 }

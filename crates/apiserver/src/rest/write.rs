@@ -225,6 +225,7 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
         return Err(invalid_options("PatchOptions", "force", "Forbidden: may not be specified for non-apply patch"));
     }
     let patch_kind = patch::PatchKind::from_content_type(&req.content_type)?;
+    let validation = body::field_validation_mode(&req.query.field_validation)?;
     let patch_doc = patch::parse(patch_kind, &req.body)?;
     let strategy = strategy::for_resource(res);
     let name = &req.info.name;
@@ -244,8 +245,13 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
         if !sent_rv.is_empty() && sent_rv != current.revision.to_string() {
             return Err(ApiError::stale_resource_version(Api::subject(res, name)));
         }
-        warnings =
-            body::validate_fields(&mut patched, None, res.group, res.version, res.kind, &req.query.field_validation)?;
+        if validation != "Ignore" {
+            warnings = patch::strict_findings(res, patch_kind, &req.body, &patched);
+            if validation == "Strict" && !warnings.is_empty() {
+                return Err(patch::strict_error(patch_kind, &patch_doc, &patched, &warnings));
+            }
+        }
+        body::shape_like_go(&mut patched, res.group, res.version, res.kind);
         apimachinery::defaults::apply_defaults(res.group, res.version, res.kind, &mut patched);
         track(res, Some(&served), &mut patched, &manager, part)?;
         let new = store::prepare_update(res, &strategy, part, convert::to_storage(res, patched), old);
