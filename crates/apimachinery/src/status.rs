@@ -143,6 +143,12 @@ impl ApiError {
         ApiError::new(422, "Invalid", message).with_subject(subject).with_causes(causes)
     }
 
+    /// 400 for a body that names a type but cannot be decoded as it, worded as upstream's
+    /// decoder reports it (`Deployment in version "v1" cannot be handled as a Deployment: ...`).
+    pub fn undecodable(kind: &str, version: &str, detail: &str) -> Self {
+        ApiError::bad_request(format!("{kind} in version \"{version}\" cannot be handled as a {kind}: {detail}"))
+    }
+
     pub fn method_not_allowed(message: impl Into<String>) -> Self {
         ApiError::new(405, "MethodNotAllowed", message)
     }

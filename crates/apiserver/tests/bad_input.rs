@@ -104,7 +104,8 @@ async fn repeated_fields_fail_strict_validation_like_upstreams_conformance_body(
     assert_eq!(strict.status, 400, "{}", strict.text);
     assert_eq!(
         strict.body["message"],
-        "strict decoding error: unknown field \"spec.unknownField\", duplicate field \"spec.replicas\""
+        "Deployment in version \"v1\" cannot be handled as a Deployment: \
+         strict decoding error: unknown field \"spec.unknownField\", duplicate field \"spec.replicas\""
     );
     assert_eq!(s.get(&format!("{deploys}/my-dep")).await.status, 404, "nothing stored");
     let warned = s.request("POST", deploys, "application/json", Some(body.to_vec())).await;

@@ -265,11 +265,7 @@ pub fn track_update(
     }
     let sent = managed_fields(new).cloned();
     if let Some(Err(DecodeError::Malformed(m))) = sent.as_ref().map(managed::check_shape) {
-        return Err(ApiError::bad_request(format!(
-            "{kind} in version \"{}\" cannot be handled as a {kind}: {m}",
-            gvk.version,
-            kind = gvk.kind
-        )));
+        return Err(ApiError::undecodable(gvk.kind, gvk.version, &m));
     }
     let live_entries = old.and_then(managed_fields);
     let from_live = || decode(live_entries).unwrap_or_default();

@@ -69,9 +69,10 @@ pub fn check_namespace(obj: &mut Value, res: &ResourceInfo, url_namespace: &str)
     Ok(())
 }
 
-/// Applies `fieldValidation`: Strict refuses unknown fields (and, given the JSON body the
-/// object came from, repeated ones), Warn reports them as warnings, Ignore drops them.
-/// Returns the warnings. Then shapes the object as a Go decode/encode round trip would.
+/// Applies `fieldValidation` to a create/update body: Strict refuses unknown fields (and,
+/// given the JSON body the object came from, repeated ones) as the decode error upstream
+/// reports, Warn returns them as warnings, Ignore drops them. Then shapes the object as a
+/// Go decode/encode round trip would.
 pub fn validate_fields(
     obj: &mut Value,
     json_body: Option<&[u8]>,
@@ -80,9 +81,17 @@ pub fn validate_fields(
     kind: &str,
     mode: &str,
 ) -> ApiResult<Vec<String>> {
-    let warnings = strict_decoding_warnings(obj, json_body, group, version, kind, mode)?;
+    let mode = field_validation_mode(mode)?;
+    let findings = match mode {
+        "Ignore" => Vec::new(),
+        _ => strict_findings(obj, json_body, group, version, kind),
+    };
+    if mode == "Strict" && !findings.is_empty() {
+        let detail = apimachinery::schema::strict_decoding_message(&findings);
+        return Err(ApiError::undecodable(kind, version, &detail));
+    }
     shape_like_go(obj, group, version, kind);
-    Ok(warnings)
+    Ok(findings)
 }
 
 /// What a Go decode/encode round trip would leave: unknown fields gone, omitted zero
@@ -110,25 +119,4 @@ pub fn strict_findings(obj: &Value, json_body: Option<&[u8]>, group: &str, versi
     let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
     let duplicates = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
     apimachinery::schema::strict_decoding_findings(&unknown, &duplicates)
-}
-
-/// Strict findings under `fieldValidation`: a 400 for Strict, warnings for Warn, nothing
-/// for Ignore.
-pub fn strict_decoding_warnings(
-    obj: &Value,
-    json_body: Option<&[u8]>,
-    group: &str,
-    version: &str,
-    kind: &str,
-    mode: &str,
-) -> ApiResult<Vec<String>> {
-    let mode = field_validation_mode(mode)?;
-    if mode == "Ignore" {
-        return Ok(Vec::new());
-    }
-    let findings = strict_findings(obj, json_body, group, version, kind);
-    if mode == "Strict" && !findings.is_empty() {
-        return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&findings)));
-    }
-    Ok(findings)
 }

@@ -286,7 +286,10 @@ pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
     // fieldValidation says.
     body::field_validation_mode(&req.query.field_validation)?;
-    body::strict_decoding_warnings(&config, None, res.group, res.version, res.kind, "Strict")?;
+    let unknown = body::strict_findings(&config, None, res.group, res.version, res.kind);
+    if !unknown.is_empty() {
+        return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&unknown)));
+    }
     let subresource = subresource_of(part);
     let strategy = strategy::for_resource(res);
     let force = req.query.force;
