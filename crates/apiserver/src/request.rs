@@ -100,10 +100,9 @@ pub fn route(method: &Method, path: &str, watch_param: bool) -> Route {
     };
 
     let mut rest: Vec<&str> = rest.to_vec();
-    // The legacy `/watch/` path prefix is the same as `?watch=true`.
-    let mut watch = watch_param;
-    if rest.first() == Some(&"watch") {
-        watch = true;
+    // The legacy `/watch/` path prefix watches a collection or one object.
+    let watch_prefix = rest.first() == Some(&"watch");
+    if watch_prefix {
         rest.remove(0);
     }
 
@@ -132,6 +131,9 @@ pub fn route(method: &Method, path: &str, watch_param: bool) -> Route {
         req.namespace.clear();
     }
 
+    // `?watch=true` turns only a collection read into a watch; upstream ignores it on a
+    // named object, which is then a plain get.
+    let watch = watch_prefix || (watch_param && req.name.is_empty());
     req.verb = match *method {
         Method::GET | Method::HEAD if watch => Verb::Watch,
         Method::GET | Method::HEAD if req.name.is_empty() => Verb::List,
@@ -188,6 +190,18 @@ mod tests {
         }
         let r = resource(Method::GET, "/api/v1/watch/namespaces/a/pods");
         assert_eq!((r.verb, r.namespace.as_str()), (Verb::Watch, "a"));
+        let r = resource(Method::GET, "/api/v1/watch/namespaces/a/pods/p1");
+        assert_eq!((r.verb, r.name.as_str()), (Verb::Watch, "p1"));
+    }
+
+    #[test]
+    fn the_watch_parameter_on_a_named_object_is_a_plain_get() {
+        for path in ["/api/v1/namespaces/a/pods/p1", "/api/v1/namespaces/a/pods/p1/status"] {
+            match route(&Method::GET, path, true) {
+                Route::Resource(r) => assert_eq!(r.verb, Verb::Get, "{path}"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

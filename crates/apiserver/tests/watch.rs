@@ -179,3 +179,19 @@ async fn protobuf_watches_frame_each_event() {
     assert_eq!(object["metadata"]["name"], "pb");
     assert_eq!(object["data"]["k"], "v");
 }
+
+#[tokio::test]
+async fn the_watch_parameter_on_a_named_object_reads_it_as_upstream_does() {
+    let s = Server::start().await;
+    assert_eq!(s.post(CM, &configmap("one", &[("a", "1")])).await.status, 201);
+    // `?watch=true` only turns collection reads into watches; a named object is a get.
+    let r = s.get(&format!("{CM}/one?watch=true")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["data"], json!({"a": "1"}));
+    // Subresources cannot be watched; the legacy watch prefix leads nowhere there.
+    let r = s.get("/api/v1/watch/namespaces/default/pods/p1/status").await;
+    assert_eq!(r.status, 404, "{}", r.text);
+    let r = s.get("/api/v1/namespaces/default/pods/p1/status?watch=true").await;
+    assert_eq!(r.status, 404, "a missing pod: {}", r.text);
+    assert_eq!(r.body["reason"], "NotFound");
+}

@@ -81,11 +81,11 @@ pub async fn handle(
     } else {
         Some(res.subresource(&info.subresource).ok_or_else(ApiError::not_found_path)?)
     };
-    let verb_name = match (info.verb, sub) {
-        // Subresources name their verbs as their own.
-        (Verb::List, Some(_)) | (Verb::Watch, Some(_)) => "get",
-        (v, _) => v.as_str(),
-    };
+    // Subresources have no watch routes (`/watch/.../pods/p1/status` leads nowhere).
+    if sub.is_some() && info.verb == Verb::Watch {
+        return Err(ApiError::not_found_path());
+    }
+    let verb_name = info.verb.as_str();
     // Collections take create/list/deletecollection; named objects the rest.
     let named = !info.name.is_empty();
     // Namespaced collections are created into and deleted from within a namespace only.
