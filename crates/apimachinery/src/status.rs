@@ -193,8 +193,10 @@ impl ApiError {
         ApiError::new(500, "InternalError", format!("Internal error occurred: {}", message.into()))
     }
 
-    pub fn forbidden(message: impl Into<String>) -> Self {
-        ApiError::new(403, "Forbidden", message)
+    /// 403 about one object: `namespaces "default" is forbidden: <why>`.
+    pub fn forbidden(subject: Subject, why: &str) -> Self {
+        let message = format!("{} is forbidden: {why}", subject.qualified());
+        ApiError::new(403, "Forbidden", message).with_subject(subject)
     }
 
     /// The `metav1.Status` object for this error.

@@ -96,7 +96,37 @@ async fn a_terminating_namespace_refuses_new_objects() {
     assert_eq!(del.body["status"]["phase"], "Terminating");
     let r = s.post("/api/v1/namespaces/doomed/configmaps", &configmap("a", &[])).await;
     assert_eq!(r.status, 403, "{}", r.text);
-    assert!(r.body["message"].as_str().is_some_and(|m| m.contains("because it is being terminated")));
+    assert_eq!(
+        r.body["message"],
+        "configmaps \"a\" is forbidden: unable to create new content in namespace doomed because it is being terminated"
+    );
+    assert_eq!(r.body["details"]["causes"][0]["reason"], "NamespaceTerminating");
+    let mut generated = configmap("", &[]);
+    generated["metadata"]["generateName"] = json!("gen-");
+    let r = s.post("/api/v1/namespaces/doomed/configmaps", &generated).await;
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(
+        r.body["message"].as_str().is_some_and(|m| m.starts_with("configmaps \"gen-\" is forbidden")),
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn the_system_namespaces_cannot_be_deleted() {
+    let s = Server::start().await;
+    for ns in ["default", "kube-system", "kube-public"] {
+        let r = s.delete(&format!("/api/v1/namespaces/{ns}")).await;
+        assert_eq!(r.status, 403, "{}", r.text);
+        assert_eq!(r.body["reason"], "Forbidden");
+        assert_eq!(r.body["message"], format!("namespaces \"{ns}\" is forbidden: this namespace may not be deleted"));
+        assert_eq!(r.body["details"]["name"], ns);
+        let still = s.get(&format!("/api/v1/namespaces/{ns}")).await;
+        assert_eq!(still.body["status"]["phase"], "Active", "{ns} untouched");
+    }
+    // Namespaces have no collection delete, so nothing can take them in bulk either.
+    assert_eq!(s.delete("/api/v1/namespaces").await.status, 405);
+    assert_eq!(s.delete("/api/v1/namespaces/default?dryRun=All").await.status, 403);
 }
 
 #[tokio::test]

@@ -94,19 +94,31 @@ pub fn validate(
     }
 }
 
+/// Namespaces that can never be deleted, as upstream's namespace lifecycle admission keeps them.
+const IMMORTAL_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public"];
+
+/// Namespace lifecycle admission for deletes: the system's namespaces stay.
+pub fn admit_namespace_delete(res: &ResourceInfo, name: &str) -> ApiResult<()> {
+    if res.group.is_empty() && res.plural == "namespaces" && IMMORTAL_NAMESPACES.contains(&name) {
+        return Err(ApiError::forbidden(Api::subject(res, name), "this namespace may not be deleted"));
+    }
+    Ok(())
+}
+
 /// Namespace lifecycle admission: a namespaced object needs a namespace that exists
-/// and is not being deleted.
-pub async fn admit_namespace(api: &Api, res: &ResourceInfo, namespace: &str) -> ApiResult<()> {
+/// and is not being deleted. `shown_name` names the object in the error: its name, or its
+/// generateName before a name is generated (upstream admits before generating names).
+pub async fn admit_namespace(api: &Api, res: &ResourceInfo, namespace: &str, shown_name: &str) -> ApiResult<()> {
     if !res.namespaced {
         return Ok(());
     }
     match api.namespace_state(namespace).await? {
         None => Err(ApiError::not_found(apimachinery::Subject::new("", "namespaces", namespace))),
         Some(true) => {
-            let mut err = ApiError::forbidden(format!(
-                "{} \"{}\" is forbidden: unable to create new content in namespace {namespace} because it is being terminated",
-                res.plural, "",
-            ));
+            let mut err = ApiError::forbidden(
+                Api::subject(res, shown_name),
+                &format!("unable to create new content in namespace {namespace} because it is being terminated"),
+            );
             err.causes = vec![Cause::new(
                 "NamespaceTerminating",
                 format!("namespace {namespace} is being terminated"),

@@ -140,7 +140,7 @@ pub async fn create_object(
     };
     let namespace = meta::namespace(&obj).to_string();
     let outcome = match store::validate(res, &strategy, Part::Main, &obj, None) {
-        Ok(()) => match store::admit_namespace(api, res, &namespace).await {
+        Ok(()) => match store::admit_namespace(api, res, &namespace, shown_name(&obj, generated)).await {
             Ok(()) => store::persist_create(api, res, obj, generated, dry_run).await,
             Err(e) => Err(e),
         },
@@ -152,6 +152,17 @@ pub async fn create_object(
         }
     }
     outcome
+}
+
+/// How admission errors name an object being created: upstream admits before generating
+/// names, so a generated name shows as its generateName (or `Unknown` without either).
+fn shown_name(obj: &Value, name_generated: bool) -> &str {
+    let name = if name_generated { meta::meta_str(obj, "generateName") } else { meta::name(obj) };
+    if name.is_empty() {
+        "Unknown"
+    } else {
+        name
+    }
 }
 
 /// Creates an object the server itself owns (the `kubernetes` Service and its endpoints),
@@ -440,6 +451,7 @@ pub async fn delete_object(
     let subject = Api::subject(res, name);
     for _ in 0..16 {
         let current = api.read(res, namespace, name).await?.ok_or_else(|| ApiError::not_found(subject.clone()))?;
+        store::admit_namespace_delete(res, name)?;
         let mut obj = current.value();
         if !opts.precondition_uid.is_empty() && opts.precondition_uid != *current.uid {
             return Err(ApiError::conflict(
