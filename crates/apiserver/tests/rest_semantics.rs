@@ -557,3 +557,25 @@ async fn a_dry_run_create_shows_upstreams_defaults_without_a_resource_version() 
     assert_eq!(r.body["metadata"]["managedFields"][0]["manager"], "kubectl-create");
     assert_eq!(s.get(&format!("{DEPLOYS}/web")).await.status, 404);
 }
+
+#[tokio::test]
+async fn logs_of_a_pod_not_yet_scheduled_are_empty_and_exec_needs_a_host() {
+    let s = Server::start().await;
+    assert_eq!(s.post(PODS, &pod("one", &[])).await.status, 201);
+    let log = s.get(&format!("{PODS}/one/log")).await;
+    assert_eq!((log.status, log.text.as_str()), (200, ""), "upstream streams nothing before the pod runs");
+    let wrong = s.get(&format!("{PODS}/one/log?container=nope")).await;
+    assert_eq!(wrong.status, 400);
+    assert_eq!(wrong.body["message"], "container nope is not valid for pod one");
+    let mut two = pod("two", &[]);
+    two["spec"]["containers"] = json!([{"name": "a", "image": "busybox"}, {"name": "b", "image": "busybox"}]);
+    two["spec"]["initContainers"] = json!([{"name": "setup", "image": "busybox"}]);
+    assert_eq!(s.post(PODS, &two).await.status, 201);
+    let ambiguous = s.get(&format!("{PODS}/two/log")).await;
+    assert_eq!(ambiguous.status, 400);
+    assert_eq!(ambiguous.body["message"], "a container name must be specified for pod two, choose one of: [setup a b]");
+    assert_eq!(s.get(&format!("{PODS}/two/log?container=setup")).await.status, 200);
+    let exec = s.post(&format!("{PODS}/one/exec?command=ls"), &json!({})).await;
+    assert_eq!(exec.status, 400, "{}", exec.text);
+    assert_eq!(exec.body["message"], "pod one does not have a host assigned");
+}

@@ -214,6 +214,14 @@ pub async fn kubelet_subresource(api: &Api, req: &Request) -> ApiResult<HttpResp
     let obj = super::read::get_object(api, &Request { query: Default::default(), ..req.clone() }).await?;
     let value = obj.value();
     let node = value.pointer("/spec/nodeName").and_then(Value::as_str).unwrap_or("");
+    if res.plural == "pods" && req.info.subresource == "log" {
+        let asked = req.query.raw.iter().find(|(k, _)| k == "container").map_or("", |(_, v)| v.as_str());
+        log_container(&value, &req.info.name, asked)?;
+        if node.is_empty() {
+            // Nothing has run yet, so there is nothing to read: upstream answers an empty log.
+            return Ok(crate::response::bytes_response(200, "text/plain", Vec::new()));
+        }
+    }
     if res.plural == "pods" && node.is_empty() {
         return Err(ApiError::bad_request(format!("pod {} does not have a host assigned", req.info.name)));
     }
@@ -221,4 +229,33 @@ pub async fn kubelet_subresource(api: &Api, req: &Request) -> ApiResult<HttpResp
         "the {} subresource needs a connection to the kubelet on node {node:?}, which this server does not have yet",
         req.info.subresource
     )))
+}
+
+/// The container a log request reads, checked as upstream checks it: the one asked for must
+/// exist; without one, the pod must have exactly one container.
+fn log_container(pod: &Value, pod_name: &str, asked: &str) -> ApiResult<String> {
+    let names = |field: &str| -> Vec<String> {
+        let list = pod.pointer(&format!("/spec/{field}")).and_then(Value::as_array);
+        list.into_iter().flatten().filter_map(|c| c.get("name").and_then(Value::as_str)).map(str::to_string).collect()
+    };
+    let containers = names("containers");
+    if asked.is_empty() {
+        return match containers.as_slice() {
+            [only] => Ok(only.clone()),
+            [] => Err(ApiError::bad_request(format!("a container name must be specified for pod {pod_name}"))),
+            _ => {
+                let all: Vec<String> = [names("initContainers"), containers, names("ephemeralContainers")].concat();
+                Err(ApiError::bad_request(format!(
+                    "a container name must be specified for pod {pod_name}, choose one of: [{}]",
+                    all.join(" ")
+                )))
+            }
+        };
+    }
+    let known =
+        ["initContainers", "containers", "ephemeralContainers"].iter().any(|f| names(f).iter().any(|n| n == asked));
+    match known {
+        true => Ok(asked.to_string()),
+        false => Err(ApiError::bad_request(format!("container {asked} is not valid for pod {pod_name}"))),
+    }
 }
