@@ -27,6 +27,8 @@ pub enum Verb {
     Patch,
     Delete,
     DeleteCollection,
+    /// An HTTP method the API does not serve (OPTIONS, TRACE...): always 405.
+    Unsupported,
 }
 
 impl Verb {
@@ -40,22 +42,12 @@ impl Verb {
             Verb::Patch => "patch",
             Verb::Delete => "delete",
             Verb::DeleteCollection => "deletecollection",
+            Verb::Unsupported => "unsupported",
         }
     }
 
     pub fn is_mutating(self) -> bool {
         matches!(self, Verb::Create | Verb::Update | Verb::Patch | Verb::Delete | Verb::DeleteCollection)
-    }
-
-    /// The HTTP method upstream answers 405 with when it is not allowed.
-    pub fn method(self) -> &'static str {
-        match self {
-            Verb::Get | Verb::List | Verb::Watch => "GET",
-            Verb::Create => "POST",
-            Verb::Update => "PUT",
-            Verb::Patch => "PATCH",
-            Verb::Delete | Verb::DeleteCollection => "DELETE",
-        }
     }
 }
 
@@ -143,7 +135,7 @@ pub fn route(method: &Method, path: &str, watch_param: bool) -> Route {
         Method::PATCH => Verb::Patch,
         Method::DELETE if req.name.is_empty() => Verb::DeleteCollection,
         Method::DELETE => Verb::Delete,
-        _ => Verb::Get,
+        _ => Verb::Unsupported,
     };
     Route::Resource(req)
 }

@@ -180,6 +180,13 @@ async fn unknown_resources_and_unsupported_verbs_answer_404_and_405() {
     assert_eq!(put_collection.status, 405);
     assert_eq!(put_collection.body["reason"], "MethodNotAllowed");
     assert_eq!(s.delete("/api/v1/namespaces").await.status, 405, "namespaces have no deletecollection");
+    for method in ["OPTIONS", "TRACE"] {
+        for path in [CM, &format!("{CM}/x"), "/api/v1/namespaces/default/pods/x/status"] {
+            let r = s.request(method, path, "", None).await;
+            assert_eq!(r.status, 405, "{method} {path}: {}", r.text);
+            assert_eq!(r.body["reason"], "MethodNotAllowed");
+        }
+    }
 }
 
 #[tokio::test]
