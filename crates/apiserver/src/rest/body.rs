@@ -84,7 +84,10 @@ pub fn validate_fields(
     let mode = field_validation_mode(mode)?;
     let findings = match mode {
         "Ignore" => Vec::new(),
-        _ => strict_findings(obj, json_body, group, version, kind),
+        _ => {
+            let repeated = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
+            strict_findings(obj, &repeated, group, version, kind)
+        }
     };
     if mode == "Strict" && !findings.is_empty() {
         let detail = apimachinery::schema::strict_decoding_message(&findings);
@@ -114,9 +117,8 @@ pub fn field_validation_mode(mode: &str) -> ApiResult<&'static str> {
 }
 
 /// What strict decoding finds, worded as upstream words it: the unknown fields of `obj`,
-/// then the members repeated within one object of `json_body` (when given).
-pub fn strict_findings(obj: &Value, json_body: Option<&[u8]>, group: &str, version: &str, kind: &str) -> Vec<String> {
+/// then the `repeated` members of the body it came from.
+pub fn strict_findings(obj: &Value, repeated: &[String], group: &str, version: &str, kind: &str) -> Vec<String> {
     let unknown = apimachinery::schema::unknown_fields(group, version, kind, obj);
-    let duplicates = json_body.map(apimachinery::schema::duplicate_fields).unwrap_or_default();
-    apimachinery::schema::strict_decoding_findings(&unknown, &duplicates)
+    apimachinery::schema::strict_decoding_findings(&unknown, repeated)
 }

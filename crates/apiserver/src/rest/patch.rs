@@ -75,11 +75,19 @@ pub fn apply(gvk: (&str, &str, &str), kind: PatchKind, doc: &PatchDoc, original:
     Ok(target)
 }
 
-/// Strict-decoding findings of a patch: unknown fields of the patched object and, for merge
-/// and strategic merge patches, members repeated within one object of the patch body.
-pub fn strict_findings(res: &ResourceInfo, kind: PatchKind, body: &[u8], patched: &Value) -> Vec<String> {
-    let repeats_source = (kind != PatchKind::Json).then_some(body);
-    body::strict_findings(patched, repeats_source, res.group, res.version, res.kind)
+/// Members repeated within one object of a merge or strategic merge patch body (JSON
+/// patch bodies are not checked).
+pub fn repeated_members(kind: PatchKind, body: &[u8]) -> Vec<String> {
+    match kind {
+        PatchKind::Json => Vec::new(),
+        PatchKind::Merge | PatchKind::StrategicMerge => apimachinery::schema::duplicate_fields(body),
+    }
+}
+
+/// Strict-decoding findings of a patch: unknown fields of the patched object, then the
+/// patch body's `repeated` members.
+pub fn strict_findings(res: &ResourceInfo, repeated: &[String], patched: &Value) -> Vec<String> {
+    body::strict_findings(patched, repeated, res.group, res.version, res.kind)
 }
 
 /// The 422 upstream answers a patch that fails strict decoding with: an Invalid on the

@@ -238,6 +238,10 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     let patch_kind = patch::PatchKind::from_content_type(&req.content_type)?;
     let validation = body::field_validation_mode(&req.query.field_validation)?;
     let patch_doc = patch::parse(patch_kind, &req.body)?;
+    let repeated = match validation {
+        "Ignore" => Vec::new(),
+        _ => patch::repeated_members(patch_kind, &req.body),
+    };
     let strategy = strategy::for_resource(res);
     let name = &req.info.name;
     let mut warnings = Vec::new();
@@ -257,7 +261,7 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
             return Err(ApiError::stale_resource_version(Api::subject(res, name)));
         }
         if validation != "Ignore" {
-            warnings = patch::strict_findings(res, patch_kind, &req.body, &patched);
+            warnings = patch::strict_findings(res, &repeated, &patched);
             if validation == "Strict" && !warnings.is_empty() {
                 return Err(patch::strict_error(patch_kind, &patch_doc, &patched, &warnings));
             }
@@ -297,7 +301,7 @@ pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
     // fieldValidation says.
     body::field_validation_mode(&req.query.field_validation)?;
-    let unknown = body::strict_findings(&config, None, res.group, res.version, res.kind);
+    let unknown = body::strict_findings(&config, &[], res.group, res.version, res.kind);
     if !unknown.is_empty() {
         return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&unknown)));
     }
