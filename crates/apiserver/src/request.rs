@@ -1,6 +1,7 @@
 //! What a request is about: parsed from the path and method the way upstream's
 //! RequestInfo resolver does, so every later stage (routing, authz, metrics) agrees.
 
+use apimachinery::ApiError;
 use http::Method;
 
 /// A request for a resource (as opposed to discovery, health, OpenAPI...).
@@ -70,6 +71,24 @@ pub enum Route {
     Resource(ResourceRequest),
     /// Anything else (`/version`, `/healthz`, `/openapi/v3`...), handled by path.
     NonResource,
+}
+
+/// The request path with percent-escapes decoded, as Go's HTTP server hands it to upstream's
+/// handlers (`%61bc` is `abc`; an escaped `/` becomes a separator). A malformed escape or a
+/// path that does not decode to UTF-8 is a 400.
+pub fn decoded_path(raw: &str) -> Result<String, ApiError> {
+    let bytes = raw.as_bytes();
+    for (i, _) in raw.match_indices('%') {
+        let valid = bytes.get(i + 1..i + 3).is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit));
+        if !valid {
+            let bad: String = raw[i..].chars().take(3).collect();
+            return Err(ApiError::bad_request(format!("invalid URL escape {bad:?}")));
+        }
+    }
+    percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .map(|p| p.into_owned())
+        .map_err(|_| ApiError::bad_request("the request path is not valid UTF-8"))
 }
 
 /// Subresources of a namespace that follow `/namespaces/<name>/` (everything else there is a resource).
@@ -193,6 +212,18 @@ mod tests {
                 Route::Resource(r) => assert_eq!(r.verb, Verb::Get, "{path}"),
                 other => panic!("{other:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn paths_are_percent_decoded_and_bad_escapes_refused() {
+        assert_eq!(
+            decoded_path("/api/v1/namespaces/default/configmaps/%61bc").as_deref(),
+            Ok("/api/v1/namespaces/default/configmaps/abc")
+        );
+        assert_eq!(decoded_path("/api/v1/x%2Fy").as_deref(), Ok("/api/v1/x/y"));
+        for bad in ["/api/v1/namespaces/%ZZ", "/api/%", "/api/%4", "/api/%ff"] {
+            assert_eq!(decoded_path(bad).expect_err(bad).code, 400, "{bad}");
         }
     }
 

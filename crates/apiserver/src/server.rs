@@ -104,7 +104,10 @@ fn long_running(route: &Route) -> bool {
 async fn handle(state: Arc<State>, req: Request<Incoming>) -> HttpResponse {
     let started = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
+    let path = match crate::request::decoded_path(req.uri().path()) {
+        Ok(path) => path,
+        Err(e) => return finish(&state, &method, None, started, error_response(&e)),
+    };
     let query_string = req.uri().query().map(str::to_string);
     let watch_param = query_string.as_deref().is_some_and(|q| {
         url::form_urlencoded::parse(q.as_bytes())
@@ -137,7 +140,7 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> HttpResponse {
 
     let timeout = state.api.config.request_timeout;
     let is_long = long_running(&route);
-    let work = dispatch(state.clone(), req, route, query_string);
+    let work = dispatch(state.clone(), req, route, path.clone(), query_string);
     // A panic anywhere below becomes a 500 Status; the server keeps serving.
     let guarded = std::panic::AssertUnwindSafe(work).catch_unwind();
     let resp = if is_long {
@@ -213,11 +216,12 @@ async fn dispatch(
     state: Arc<State>,
     req: Request<Incoming>,
     route: Route,
+    path: String,
     query_string: Option<String>,
 ) -> HttpResponse {
     let (parts, body) = req.into_parts();
     let accept = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let path = parts.uri.path();
+    let path = path.as_str();
     let verbose =
         query_string.as_deref().is_some_and(|q| q.split('&').any(|p| p == "verbose" || p.starts_with("verbose=")));
     match route {

@@ -245,3 +245,16 @@ async fn namespaced_collections_are_written_only_within_a_namespace() {
     assert_eq!(s.delete("/api/v1/configmaps").await.status, 405);
     assert_eq!(s.get("/api/v1/configmaps").await.status, 200, "listing across namespaces is fine");
 }
+
+#[tokio::test]
+async fn request_paths_are_percent_decoded_and_bad_escapes_are_bad_requests() {
+    let s = Server::start().await;
+    assert_eq!(s.post(CM, &configmap("abc", &[])).await.status, 201);
+    // `%61` is `a`, as in any HTTP server that decodes paths before routing.
+    let r = s.get(&format!("{CM}/%61bc")).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["metadata"]["name"], "abc");
+    let r = s.get("/api/v1/namespaces/%ZZ/configmaps").await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.body["reason"], "BadRequest");
+}
