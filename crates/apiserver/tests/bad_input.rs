@@ -258,3 +258,45 @@ async fn request_paths_are_percent_decoded_and_bad_escapes_are_bad_requests() {
     assert_eq!(r.status, 400, "{}", r.text);
     assert_eq!(r.body["reason"], "BadRequest");
 }
+
+#[tokio::test]
+async fn bodies_with_a_struct_where_a_number_belongs_are_refused_like_gos_decoder() {
+    let s = Server::start().await;
+    let svc = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": 1.5});
+    let r = s.post("/api/v1/namespaces/default/services", &svc).await;
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(
+        r.body["message"],
+        "Service in version \"v1\" cannot be handled as a Service: \
+         json: cannot unmarshal number into Go struct field Service.spec of type v1.ServiceSpec"
+    );
+    let ns = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}, "spec": []});
+    assert_eq!(s.post("/api/v1/namespaces", &ns).await.status, 400);
+    assert_eq!(
+        s.post("/api/v1/namespaces", &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}))
+            .await
+            .status,
+        201
+    );
+    // A patch that leaves such a shape behind is a 422 on the patch, and nothing changes.
+    let r = s
+        .request(
+            "PATCH",
+            "/api/v1/namespaces/n",
+            "application/json-patch+json",
+            Some(br#"[{"op": "replace", "path": "/spec", "value": -1}]"#.to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(r.body["details"]["causes"][0]["field"], "patch");
+    let r = s
+        .request(
+            "PATCH",
+            "/api/v1/namespaces/n",
+            "application/strategic-merge-patch+json",
+            Some(br#"{"spec": "x"}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.text);
+    assert_eq!(s.get("/api/v1/namespaces/n").await.body["spec"], json!({"finalizers": ["kubernetes"]}));
+}

@@ -8,6 +8,7 @@
 
 mod duplicates;
 mod json;
+mod shapes;
 pub mod values;
 
 #[cfg(test)]
@@ -21,6 +22,7 @@ use serde::Deserialize;
 
 pub use duplicates::duplicate_fields;
 pub use json::{fill_defaults, normalize, strict_decoding_findings, strict_decoding_message, unknown_fields};
+pub use shapes::shape_mismatch;
 
 /// How a field's value is represented.
 #[derive(Debug, Clone, PartialEq, Eq)]

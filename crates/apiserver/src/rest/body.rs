@@ -82,6 +82,7 @@ pub fn validate_fields(
     mode: &str,
 ) -> ApiResult<Vec<String>> {
     let mode = field_validation_mode(mode)?;
+    check_shapes(obj, group, version, kind)?;
     let findings = match mode {
         "Ignore" => Vec::new(),
         _ => {
@@ -95,6 +96,15 @@ pub fn validate_fields(
     }
     shape_like_go(obj, group, version, kind);
     Ok(findings)
+}
+
+/// Refuses a body with a struct, list or map where the Go type has none, as Go's decoder
+/// does before anything else runs (whatever `fieldValidation` says).
+pub fn check_shapes(obj: &Value, group: &str, version: &str, kind: &str) -> ApiResult<()> {
+    match apimachinery::schema::shape_mismatch(group, version, kind, obj) {
+        Some(detail) => Err(ApiError::undecodable(kind, version, &detail)),
+        None => Ok(()),
+    }
 }
 
 /// What a Go decode/encode round trip would leave: unknown fields gone, omitted zero

@@ -93,11 +93,21 @@ pub fn strict_findings(res: &ResourceInfo, repeated: &[String], patched: &Value)
 /// The 422 upstream answers a patch that fails strict decoding with: an Invalid on the
 /// field `patch`, whose value is the patch map (strategic merge) or the patched object.
 pub fn strict_error(kind: PatchKind, doc: &PatchDoc, patched: &Value, findings: &[String]) -> ApiError {
+    invalid_patch(kind, doc, patched, &apimachinery::schema::strict_decoding_message(findings))
+}
+
+/// The 422 upstream answers a patch whose result cannot be decoded as the type (a struct
+/// where a number belongs...), shaped as `strict_error`.
+pub fn shape_error(res: &ResourceInfo, kind: PatchKind, doc: &PatchDoc, patched: &Value) -> Option<ApiError> {
+    let detail = apimachinery::schema::shape_mismatch(res.group, res.version, res.kind, patched)?;
+    Some(invalid_patch(kind, doc, patched, &detail))
+}
+
+fn invalid_patch(kind: PatchKind, doc: &PatchDoc, patched: &Value, detail: &str) -> ApiError {
     let shown = match (kind, doc) {
         (PatchKind::StrategicMerge, PatchDoc::Merge(Value::Object(map))) => apimachinery::patch::go_map_text(map),
         _ => patched.to_string(),
     };
-    let detail = apimachinery::schema::strict_decoding_message(findings);
-    let cause = apimachinery::validation::invalid("patch", &Value::String(shown), &detail);
+    let cause = apimachinery::validation::invalid("patch", &Value::String(shown), detail);
     ApiError::invalid(Subject::new("", "", ""), vec![cause])
 }

@@ -260,6 +260,9 @@ pub async fn patch(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
         if !sent_rv.is_empty() && sent_rv != current.revision.to_string() {
             return Err(ApiError::stale_resource_version(Api::subject(res, name)));
         }
+        if let Some(e) = patch::shape_error(res, patch_kind, &patch_doc, &patched) {
+            return Err(e);
+        }
         if validation != "Ignore" {
             warnings = patch::strict_findings(res, &repeated, &patched);
             if validation == "Strict" && !warnings.is_empty() {
@@ -301,6 +304,7 @@ pub async fn apply(api: &Api, req: &Request, part: Part) -> ApiResult<HttpRespon
     // Unknown fields cannot be owned by anyone: an apply naming one is refused whatever
     // fieldValidation says.
     body::field_validation_mode(&req.query.field_validation)?;
+    body::check_shapes(&config, res.group, res.version, res.kind)?;
     let unknown = body::strict_findings(&config, &[], res.group, res.version, res.kind);
     if !unknown.is_empty() {
         return Err(ApiError::bad_request(apimachinery::schema::strict_decoding_message(&unknown)));
