@@ -17,8 +17,7 @@ use std::sync::{OnceLock, RwLock};
 use serde_json::{Map, Value};
 
 use super::typed::{field_at, fill_struct, message_def, struct_def, zero_field, Slots};
-use crate::quantity::Quantity;
-use crate::schema::{schema, values, FieldDef, TypeDef, ValueType};
+use crate::schema::{canonical_text, is_empty, schema, zero_value, FieldDef, TypeDef, ValueType};
 
 /// `schema::normalize` leaves objects nested deeper than this as they are.
 const NORMALIZE_DEPTH: usize = 128;
@@ -194,62 +193,8 @@ fn shape_value(t: &ValueType, v: &Value, level: usize) -> Value {
             }
             _ => v.clone(),
         },
-        ValueType::Time => match v.as_str().and_then(values::parse_rfc3339) {
-            Some((secs, _)) => Value::String(values::format_rfc3339(secs)),
-            None => v.clone(),
-        },
-        ValueType::MicroTime => match v.as_str().and_then(values::parse_rfc3339_micro) {
-            Some((secs, nanos)) => Value::String(values::format_rfc3339_micro(secs, nanos)),
-            None => v.clone(),
-        },
-        ValueType::Duration => match v.as_str().and_then(|s| values::parse_duration(s).ok()) {
-            Some(nanos) => Value::String(values::format_duration(nanos)),
-            None => v.clone(),
-        },
-        ValueType::Quantity => match Quantity::from_json(v) {
-            Ok(q) => Value::String(q.to_string()),
-            Err(_) => v.clone(),
-        },
-        _ => v.clone(),
+        t => canonical_text(t, v).unwrap_or_else(|| v.clone()),
     }
-}
-
-/// `schema::json`'s `omitempty` test.
-fn is_empty(f: &FieldDef, v: &Value) -> bool {
-    if f.repeated || f.is_map() {
-        return match v {
-            Value::Array(a) => a.is_empty(),
-            Value::Object(m) => m.is_empty(),
-            _ => false,
-        };
-    }
-    match (&f.value, v) {
-        (ValueType::String | ValueType::Bytes, Value::String(s)) => s.is_empty(),
-        (ValueType::Bool, Value::Bool(b)) => !b,
-        (ValueType::Int32 | ValueType::Int64 | ValueType::Double, Value::Number(n)) => n.as_f64() == Some(0.0),
-        (ValueType::Message(name), Value::Array(a)) => {
-            a.is_empty() && message_def(name).is_some_and(|d| d.items.is_some())
-        }
-        _ => false,
-    }
-}
-
-/// `schema::json`'s zero value of a list item or map value (`None` where Go prints `null`).
-fn zero_value(t: &ValueType) -> Option<Value> {
-    Some(match t {
-        ValueType::String => Value::String(String::new()),
-        ValueType::Bool => Value::Bool(false),
-        ValueType::Int32 | ValueType::Int64 | ValueType::Double => Value::from(0),
-        ValueType::Quantity => Value::String("0".into()),
-        ValueType::IntOrString => Value::from(0),
-        ValueType::Duration => Value::String("0s".into()),
-        ValueType::Message(name) => match message_def(name) {
-            Some(def) if def.items.is_none() => Value::Object(Map::new()),
-            _ => return None,
-        },
-        ValueType::Time | ValueType::MicroTime => Value::Null,
-        ValueType::Bytes | ValueType::RawExtension | ValueType::FieldsV1 => return None,
-    })
 }
 
 /// The zero object of kind `def` (see [`super::typed::zero_object`]), built once per kind.

@@ -203,32 +203,37 @@ fn normalize_value(t: &ValueType, v: &mut Value, depth: usize) {
                 _ => {}
             }
         }
-        ValueType::Time => {
-            if let Some((secs, _)) = v.as_str().and_then(values::parse_rfc3339) {
-                *v = Value::String(values::format_rfc3339(secs));
+        t => {
+            if let Some(text) = canonical_text(t, v) {
+                *v = text;
             }
+        }
+    }
+}
+
+/// The canonical text Go prints for a specially-encoded scalar (times, durations,
+/// quantities), or `None` when `v` is not one or does not parse (it is then left alone).
+pub(crate) fn canonical_text(t: &ValueType, v: &Value) -> Option<Value> {
+    match t {
+        ValueType::Time => {
+            let (secs, _) = v.as_str().and_then(values::parse_rfc3339)?;
+            Some(Value::String(values::format_rfc3339(secs)))
         }
         ValueType::MicroTime => {
-            if let Some((secs, nanos)) = v.as_str().and_then(values::parse_rfc3339_micro) {
-                *v = Value::String(values::format_rfc3339_micro(secs, nanos));
-            }
+            let (secs, nanos) = v.as_str().and_then(values::parse_rfc3339_micro)?;
+            Some(Value::String(values::format_rfc3339_micro(secs, nanos)))
         }
         ValueType::Duration => {
-            if let Some(nanos) = v.as_str().and_then(|s| values::parse_duration(s).ok()) {
-                *v = Value::String(values::format_duration(nanos));
-            }
+            let nanos = v.as_str().and_then(|s| values::parse_duration(s).ok())?;
+            Some(Value::String(values::format_duration(nanos)))
         }
-        ValueType::Quantity => {
-            if let Ok(q) = Quantity::from_json(v) {
-                *v = Value::String(q.to_string());
-            }
-        }
-        _ => {}
+        ValueType::Quantity => Quantity::from_json(v).ok().map(|q| Value::String(q.to_string())),
+        _ => None,
     }
 }
 
 /// Whether Go's `omitempty` drops this value.
-fn is_empty(f: &FieldDef, v: &Value) -> bool {
+pub(crate) fn is_empty(f: &FieldDef, v: &Value) -> bool {
     if f.repeated || f.is_map() {
         return match v {
             Value::Array(a) => a.is_empty(),
@@ -249,7 +254,7 @@ fn is_empty(f: &FieldDef, v: &Value) -> bool {
 }
 
 /// The JSON Go prints for a zero value of `t`, or `None` where it prints `null`.
-fn zero_value(t: &ValueType) -> Option<Value> {
+pub(crate) fn zero_value(t: &ValueType) -> Option<Value> {
     Some(match t {
         ValueType::String => Value::String(String::new()),
         ValueType::Bool => Value::Bool(false),

@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 pub use duplicates::duplicate_fields;
+pub(crate) use json::{canonical_text, is_empty, zero_value};
 pub use json::{fill_defaults, normalize, strict_decoding_findings, strict_decoding_message, unknown_fields};
 pub use shapes::shape_mismatch;
 

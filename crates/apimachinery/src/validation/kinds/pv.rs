@@ -7,8 +7,7 @@ use serde_json::Value;
 use super::access::{child, diff, field_eq, get_str, key, render_json, semantic_eq, Errs, NULL};
 use super::meta::check_dns_subdomain;
 use super::resources::read_quantity;
-use super::security::validate_no_backsteps;
-use super::volumes::{validate_access_modes, validate_csi_driver_name, validate_pvc_spec};
+use super::volumes::{validate_access_modes, validate_csi_driver_name, validate_host_path, validate_pvc_spec};
 use crate::quantity::Quantity;
 use crate::validation::errors::{
     forbidden, invalid, invalid_rendered, not_supported, not_supported_rendered, required,
@@ -80,27 +79,7 @@ fn validate_pv_source(e: &mut Errs, kind: &str, src: &Value, path: &str, spec_pa
     };
     match kind {
         "hostPath" | "local" => {
-            let p = e.str(src, path, "path");
-            if p.is_empty() {
-                e.push(required(&child(path, "path"), ""));
-                return kind == "local";
-            }
-            validate_no_backsteps(e, p, &child(path, "path"));
-            if let Some(t) = e.opt_str(src, path, "type") {
-                const TYPES: &[&str] = &[
-                    "",
-                    "BlockDevice",
-                    "CharDevice",
-                    "Directory",
-                    "DirectoryOrCreate",
-                    "File",
-                    "FileOrCreate",
-                    "Socket",
-                ];
-                if kind == "hostPath" && !TYPES.contains(&t) {
-                    e.push(not_supported(&child(path, "type"), &s(t), TYPES));
-                }
-            }
+            validate_host_path(e, src, path, kind == "hostPath");
             return kind == "local";
         }
         "nfs" => {

@@ -238,33 +238,10 @@ fn validate_source(e: &mut Errs, kind: &str, src: &Value, path: &str, vol_name: 
                     }
                 }
             }
-            if let Some(medium) = e.opt_str(src, path, "medium") {
-                let _ = medium;
-            }
+            // Any medium text is allowed; reading it reports a value that is not a string.
+            let _ = e.opt_str(src, path, "medium");
         }
-        "hostPath" => {
-            let p = e.str(src, path, "path");
-            if p.is_empty() {
-                e.push(required(&child(path, "path"), ""));
-                return;
-            }
-            validate_no_backsteps(e, p, &child(path, "path"));
-            if let Some(t) = e.opt_str(src, path, "type") {
-                const TYPES: &[&str] = &[
-                    "",
-                    "BlockDevice",
-                    "CharDevice",
-                    "Directory",
-                    "DirectoryOrCreate",
-                    "File",
-                    "FileOrCreate",
-                    "Socket",
-                ];
-                if !TYPES.contains(&t) {
-                    e.push(not_supported(&child(path, "type"), &s(t), TYPES));
-                }
-            }
-        }
+        "hostPath" => validate_host_path(e, src, path, true),
         "gitRepo" => {
             req(e, src, "repository", "");
             let dir = e.str(src, path, "directory");
@@ -752,4 +729,24 @@ pub(super) fn validate_pvc_spec(e: &mut Errs, spec: &Value, path: &str) {
     }
     e.str(spec, path, "volumeName");
     let _ = index;
+}
+
+/// The `type` values of a hostPath volume.
+const HOST_PATH_TYPES: &[&str] =
+    &["", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"];
+
+/// A host path (a pod's `hostPath` volume, a PV's `hostPath` or `local`): required, without
+/// `..`; `check_type` also holds `type` to the hostPath types.
+pub(super) fn validate_host_path(e: &mut Errs, src: &Value, path: &str, check_type: bool) {
+    let p = e.str(src, path, "path");
+    if p.is_empty() {
+        e.push(required(&child(path, "path"), ""));
+        return;
+    }
+    validate_no_backsteps(e, p, &child(path, "path"));
+    if let Some(t) = e.opt_str(src, path, "type") {
+        if check_type && !HOST_PATH_TYPES.contains(&t) {
+            e.push(not_supported(&child(path, "type"), &s(t), HOST_PATH_TYPES));
+        }
+    }
 }

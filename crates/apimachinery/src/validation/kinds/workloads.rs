@@ -405,16 +405,7 @@ fn validate_stateful_set_spec(e: &mut Errs, obj: &Value) {
         super::meta::validate_annotations(e, meta, "spec.template", "annotations");
     }
     let pod_spec = template.get("spec").unwrap_or(&NULL);
-    let restart = super::access::get_str(pod_spec, "restartPolicy");
-    if restart != "Always" {
-        e.push(not_supported("spec.template.spec.restartPolicy", &s(restart), &["Always"]));
-    }
-    if pod_spec.get("activeDeadlineSeconds").is_some_and(|v| !v.is_null()) {
-        e.push(forbidden(
-            "spec.template.spec.activeDeadlineSeconds",
-            "activeDeadlineSeconds in StatefulSet is not Supported",
-        ));
-    }
+    validate_long_running_pod_spec(e, pod_spec, "StatefulSet");
     // Values of the wrong JSON type would not decode upstream, so they are still reported.
     let mut scratch = Errs::new();
     validate_pod_template_spec(&mut scratch, template, "spec.template");
@@ -498,16 +489,7 @@ fn validate_daemon_set_spec(e: &mut Errs, obj: &Value) {
     let template = e.obj(spec, path, "template");
     validate_pod_template_spec(e, template, "spec.template");
     let pod_spec = template.get("spec").unwrap_or(&NULL);
-    let restart = super::access::get_str(pod_spec, "restartPolicy");
-    if restart != "Always" {
-        e.push(not_supported("spec.template.spec.restartPolicy", &s(restart), &["Always"]));
-    }
-    if pod_spec.get("activeDeadlineSeconds").is_some_and(|v| !v.is_null()) {
-        e.push(forbidden(
-            "spec.template.spec.activeDeadlineSeconds",
-            "activeDeadlineSeconds in DaemonSet is not Supported",
-        ));
-    }
+    validate_long_running_pod_spec(e, pod_spec, "DaemonSet");
     nonnegative(e, spec, path, "minReadySeconds");
     nonnegative(e, spec, path, "templateGeneration");
     let strategy = e.obj(spec, path, "updateStrategy");
@@ -634,4 +616,18 @@ pub(super) fn controller_revision_update(e: &mut Errs, new: &Value, old: &Value)
         ));
     }
     let _ = diff;
+}
+
+/// What StatefulSet and DaemonSet pods must be: restarted always, never given a deadline.
+fn validate_long_running_pod_spec(e: &mut Errs, pod_spec: &Value, kind: &str) {
+    let restart = super::access::get_str(pod_spec, "restartPolicy");
+    if restart != "Always" {
+        e.push(not_supported("spec.template.spec.restartPolicy", &s(restart), &["Always"]));
+    }
+    if pod_spec.get("activeDeadlineSeconds").is_some_and(|v| !v.is_null()) {
+        e.push(forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            &format!("activeDeadlineSeconds in {kind} is not Supported"),
+        ));
+    }
 }
